@@ -1,0 +1,65 @@
+# Lotse: `make run` starts everything on embedded defaults, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+UV := python3 -m uv
+RASA := .venv-rasa/bin/rasa
+RASA_PY := .venv-rasa/bin/python
+BACKEND_PY := .venv-backend/bin/python
+MODEL := models/lotse.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml) $(wildcard stories/*.yml) $(wildcard bot/nlu/*.py) bot/language.py
+WIDGET := web/dist/lotse-widget.js
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test setup prerequisites model validate test-unit test-backend test-rasa test-e2e bench clean
+
+run: setup $(MODEL)
+	python3 scripts/stack.py run
+
+setup: prerequisites .venv-rasa/.installed .venv-backend/.installed $(WIDGET)
+
+prerequisites:
+	@bash scripts/check_prerequisites.sh
+
+.uv-installed:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@touch $@
+
+.venv-rasa/.installed: requirements/rasa.lock .uv-installed
+	$(UV) venv --quiet --allow-existing --python 3.10 .venv-rasa
+	$(UV) pip sync --quiet --python $(RASA_PY) requirements/rasa.lock
+	@touch $@
+
+.venv-backend/.installed: requirements/backend.lock .uv-installed
+	$(UV) venv --quiet --allow-existing --python 3.11 .venv-backend
+	$(UV) pip sync --quiet --python $(BACKEND_PY) requirements/backend.lock
+	@touch $@
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WIDGET): web/node_modules/.installed $(wildcard web/src/*)
+	cd web && npm run --silent build
+
+model: $(MODEL)
+
+$(MODEL): .venv-rasa/.installed $(TRAINING_INPUTS)
+	$(RASA) train --quiet --data data/nlu stories --config config.yml --domain domain.yml \
+		--out models --fixed-model-name lotse
+
+validate: .venv-rasa/.installed
+	$(RASA) data validate --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
+
+test: setup $(MODEL)
+	bash scripts/ensure_services.sh
+	bash scripts/test.sh
+
+bench: setup $(MODEL)
+	$(RASA_PY) bench/latency.py
+
+clean:
+	rm -rf models var reports .venv-rasa .venv-backend web/node_modules web/dist .uv-installed

@@ -1,0 +1,74 @@
+"""The bot's only way to the partners' backend: its HTTP API, asynchronously, with timeouts."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from typing import Any, Mapping, Optional
+
+import httpx
+
+from actions.settings import BackendSettings, bot_api_token
+
+logger = logging.getLogger(__name__)
+
+
+class Delivery(enum.Enum):
+    CREATED = "created"  # 201
+    ALREADY_THERE = "already_there"  # 200: same reference, same body
+    CONFLICT = "conflict"  # 409: same reference, other body
+    REJECTED = "rejected"  # other 4xx: retrying will not help
+    UNAVAILABLE = "unavailable"  # timeout, connection error, 5xx: retry later
+
+    @property
+    def accepted(self) -> bool:
+        return self in (Delivery.CREATED, Delivery.ALREADY_THERE)
+
+    @property
+    def final(self) -> bool:
+        return self is not Delivery.UNAVAILABLE
+
+
+def _delivery_for(status: int) -> Delivery:
+    if status == 201:
+        return Delivery.CREATED
+    if status == 200:
+        return Delivery.ALREADY_THERE
+    if status == 409:
+        return Delivery.CONFLICT
+    if 400 <= status < 500 and status not in (401, 408, 429):
+        return Delivery.REJECTED
+    return Delivery.UNAVAILABLE
+
+
+class BackendClient:
+    def __init__(self, settings: Optional[BackendSettings] = None) -> None:
+        self._settings = settings or BackendSettings.from_env()
+
+    def _client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self._settings.base_url,
+            timeout=httpx.Timeout(self._settings.timeout_seconds, connect=2.0),
+            headers={"Authorization": f"Bearer {bot_api_token()}"},
+        )
+
+    async def create_ticket(self, body: Mapping[str, Any]) -> Delivery:
+        try:
+            async with self._client() as client:
+                response = await client.post("/api/v1/tickets", json=dict(body))
+        except httpx.HTTPError as error:
+            logger.warning("ticket delivery failed: %s", type(error).__name__)
+            return Delivery.UNAVAILABLE
+        delivery = _delivery_for(response.status_code)
+        if not delivery.accepted:
+            logger.warning("ticket delivery answered %s (%s)", response.status_code, delivery.value)
+        return delivery
+
+    async def ticket_status(self, reference: str) -> Optional[dict]:
+        try:
+            async with self._client() as client:
+                response = await client.get(f"/api/v1/tickets/{reference}/status")
+        except httpx.HTTPError as error:
+            logger.warning("status lookup failed: %s", type(error).__name__)
+            return None
+        return response.json() if response.status_code == 200 else None

@@ -1,0 +1,36 @@
+"""What the actions read from a tracker, in one place."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.messages import message
+
+
+def language_of(tracker: Tracker) -> str:
+    language = tracker.get_slot("language")
+    return language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[Any]:
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+def sender_key(tracker: Tracker) -> str:
+    """A stable pseudonym of the conversation, so stored cases can be found for deletion."""
+    return hashlib.sha256(tracker.sender_id.encode()).hexdigest()
+
+
+def say(dispatcher: CollectingDispatcher, key: str, language: str, **values: str) -> None:
+    """Sends one of the assistant's own messages (bot/messages.yml) in the user's language."""
+    rendered = message(key, language, **values)
+    dispatcher.utter_message(text=rendered.text, buttons=rendered.buttons_as_dicts())

@@ -1,0 +1,35 @@
+"""Background worker that `make run` starts: retries cases the backend could not take at once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+
+from actions.backend_client import BackendClient
+from actions.delivery import deliver_due
+from actions.outbox import Outbox
+
+logger = logging.getLogger("lotse.outbox_worker")
+
+
+async def run_forever(interval_seconds: float) -> None:
+    outbox, client = Outbox(), BackendClient()
+    while True:
+        accepted = await deliver_due(outbox, client)
+        if accepted:
+            logger.info("delivered %d queued case(s)", accepted)
+        await asyncio.sleep(interval_seconds)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    interval = float(os.environ.get("LOTSE_OUTBOX_INTERVAL_SECONDS", "5"))
+    try:
+        asyncio.run(run_forever(interval))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Lotse partners' backend: pre-check tickets for IHK, HWK, Welcome Center and the Zentralstelle."""

@@ -1,0 +1,114 @@
+"""Command line: `python -m backend serve | create-user | retention`."""
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend.app import create_app
+from backend.database.engine import create_engine_for_app, session_factory
+from backend.database.migrate import upgrade_to_head
+from backend.domain.organisations import ORGANISATIONS
+from backend.domain.permissions import Role
+from backend.services import accounts
+from backend.services.clock import utc_now
+from backend.services.dev_credentials import ensure_dev_accounts
+from backend.services.retention import run_retention
+from backend.settings import Settings
+
+CLI_ACTOR = "system:cli"
+Result = TypeVar("Result")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m backend", description="Lotse partners' backend")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="apply migrations and run the API server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    create_user = commands.add_parser("create-user", help="create an account; prints its password and token once")
+    create_user.add_argument("--org", choices=sorted(ORGANISATIONS), help="required except for --role bot")
+    create_user.add_argument("--role", choices=[role.value for role in Role], required=True)
+    create_user.add_argument("--username", required=True)
+    commands.add_parser("retention", help="anonymise closed tickets past the retention period, once")
+    return parser
+
+
+def _with_sessions(settings: Settings, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[Result]]) -> Result:
+    async def run() -> Result:
+        engine = create_engine_for_app(settings.database_url)
+        try:
+            return await work(session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def prepare_database(settings: Settings) -> None:
+    """Migrations, then (dev profile only) the development accounts and their credentials file."""
+    upgrade_to_head(settings.database_url)
+    if settings.profile == "dev":
+        _with_sessions(settings, lambda sessions: ensure_dev_accounts(sessions, settings.credentials_file, utc_now()))
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    prepare_database(settings)
+    app = create_app(settings)
+    app.run(host=host, port=port, single_process=True, access_log=False, motd=False)
+
+
+def create_user(settings: Settings, org: str | None, role: Role, username: str) -> int:
+    upgrade_to_head(settings.database_url)
+    password = None if role is Role.BOT else accounts.new_password()
+    token = accounts.new_token()
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> None:
+        now = utc_now()
+        async with sessions() as session, session.begin():
+            user = await accounts.create_user(
+                session, username=username, role=role, organisation=org, actor=CLI_ACTOR, now=now, password=password
+            )
+            await accounts.add_token(session, user, token, now)
+
+    try:
+        _with_sessions(settings, work)
+    except accounts.AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(
+        json.dumps(
+            {"username": username, "organisation": org, "role": role.value, "password": password, "api_token": token},
+            indent=2,
+        )
+    )
+    print("Shown once: store the password and token now.", file=sys.stderr)
+    return 0
+
+
+def retention(settings: Settings) -> int:
+    upgrade_to_head(settings.database_url)
+    references = _with_sessions(settings, lambda sessions: run_retention(sessions, utc_now(), settings.retention_days))
+    print(f"anonymised {len(references)} closed ticket(s) older than {settings.retention_days} days")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if arguments.command == "serve":
+        serve(settings, arguments.host, arguments.port)
+        return 0
+    if arguments.command == "create-user":
+        return create_user(settings, arguments.org, Role(arguments.role), arguments.username)
+    return retention(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+from sqlalchemy import text
+
+health_bp = Blueprint("health", url_prefix="/api/v1")
+
+
+@health_bp.get("/health", ctx_public=True)
+async def health(request: Request) -> HTTPResponse:
+    """Liveness and database reachability."""
+    async with request.app.ctx.sessions() as session:
+        await session.execute(text("SELECT 1"))
+    return json({"status": "ok", "database": "ok"})

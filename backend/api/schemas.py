@@ -1,0 +1,147 @@
+"""Request bodies and query parameters (pydantic 2); unknown keys are refused everywhere."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from backend.domain.checklist import ItemState
+from backend.domain.organisations import PRE_CHECK_ORGS
+from backend.domain.permissions import Role
+from backend.domain.reference import REFERENCE_PATTERN
+from backend.domain.statuses import Outcome, Status
+
+SnakeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Reference = Annotated[str, StringConstraints(pattern=REFERENCE_PATTERN)]
+Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _pre_check_org(value: str) -> str:
+    if value not in PRE_CHECK_ORGS:
+        raise ValueError(f"must be one of {sorted(PRE_CHECK_ORGS)}")
+    return value
+
+
+PreCheckOrgId = Annotated[SnakeId, AfterValidator(_pre_check_org)]
+
+
+class Qualification(Strict):
+    type: SnakeId | None = None
+    country: CountryCode | None = None
+    recognition_status: SnakeId | None = None
+
+
+class Case(Strict):
+    company_name: ShortText
+    business_type: Literal["craft", "industry_trade", "neither"] | None = None
+    workplace_municipality: SnakeId | None = None
+    workplace_postcode: Annotated[str, StringConstraints(pattern=r"^\d{5}$")] | None = None
+    residence_municipality: SnakeId | None = None
+    contact_name: ShortText | None = None
+    contact_email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+    contact_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()/-]{4,30}$")] | None = None
+    occupation: ShortText
+    qualification: Qualification | None = None
+    nationality: CountryCode | None = None
+    country_of_residence: CountryCode | None = None
+    start_date: date | None = None
+    salary_annual_eur: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    collective_agreement: bool | None = None
+    age_band: Literal["under_45", "45_or_over"] | None = None
+    family_members: Annotated[int, Field(ge=0, le=20)] | None = None
+    contact_language: Literal["de", "en"] | None = None
+
+
+class RoutingEntry(Strict):
+    id: SnakeId
+    name: ShortText
+
+
+class PreCheckOrgEntry(RoutingEntry):
+    id: PreCheckOrgId
+
+
+class Routing(Strict):
+    pre_check_org: PreCheckOrgEntry
+    recognition_body: RoutingEntry | None = None
+    forward_to: RoutingEntry | None = None
+    after_entry_office: RoutingEntry | None = None
+
+
+class ChecklistEntry(Strict):
+    item: SnakeId
+    state: ItemState
+
+
+class NoProspect(Strict):
+    flag: bool = False
+    reasons: Annotated[list[ShortText], Field(max_length=20)] = []
+
+
+class Consent(Strict):
+    given_at: AwareDatetime
+    text_version: ShortText
+
+
+class TicketSubmission(Strict):
+    reference: Reference
+    language: Literal["de", "en"] = "de"
+    case: Case
+    routing: Routing | None = None
+    checklist: Annotated[list[ChecklistEntry], Field(max_length=100)] = []
+    no_prospect: NoProspect = NoProspect()
+    candidate_link_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]{4,32}$")] | None = None
+    consent: Consent
+
+    @model_validator(mode="after")
+    def checklist_items_unique(self) -> "TicketSubmission":
+        items = [entry.item for entry in self.checklist]
+        if len(items) != len(set(items)):
+            raise ValueError("checklist items must be unique")
+        return self
+
+
+class TicketQuery(Strict):
+    status: Status | None = None
+    organisation: SnakeId | None = None
+    assignee: Username | None = None
+    created_from: date | datetime | None = None
+    created_to: date | datetime | None = None
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    offset: Annotated[int, Field(ge=0)] = 0
+
+
+class TransitionRequest(Strict):
+    to: Status
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    outcome: Outcome | None = None
+
+
+class ChecklistUpdate(Strict):
+    state: ItemState
+
+
+class CommentCreate(Strict):
+    body: LongText
+
+
+class AssigneeUpdate(Strict):
+    username: Username | None
+
+
+class RerouteRequest(Strict):
+    pre_check_org: PreCheckOrgId
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
+
+
+class UserCreate(Strict):
+    username: Username
+    role: Literal[Role.STAFF, Role.ADMIN]

@@ -1,0 +1,64 @@
+"""The Sanic application factory."""
+
+from datetime import timedelta
+
+from sanic import Sanic
+from sanic_ext import Extend
+
+from backend.api.errors import register_error_handlers
+from backend.api.guard import install_guard
+from backend.api.health import health_bp
+from backend.api.openapi_docs import describe_api
+from backend.api.requests import App
+from backend.api.tickets import tickets_bp
+from backend.api.users import users_bp
+from backend.database.engine import create_engine_for_app, session_factory
+from backend.services.clock import Clock, utc_now
+from backend.settings import Settings
+
+APP_NAME = "lotse_backend"
+OPENAPI_PREFIX = "/api/v1/docs"  # ReDoc at /api/v1/docs, the document at /api/v1/docs/openapi.json
+
+
+def create_app(settings: Settings, clock: Clock = utc_now) -> App:
+    app = Sanic(APP_NAME, configure_logging=False)
+    _configure(app, settings)
+    app.ctx.settings = settings
+    app.ctx.clock = clock
+    app.ctx.first_response_target = timedelta(hours=settings.first_response_target_hours)
+    app.blueprint([health_bp, tickets_bp, users_bp])
+    register_error_handlers(app)
+    install_guard(app)
+    _manage_database(app, settings)
+    Extend(app)
+    describe_api(app)
+    return app
+
+
+def _configure(app: App, settings: Settings) -> None:
+    app.config.update(
+        {
+            "REQUEST_MAX_SIZE": settings.max_request_bytes,
+            "FALLBACK_ERROR_FORMAT": "json",
+            "ACCESS_LOG": False,
+            "OAS_URL_PREFIX": OPENAPI_PREFIX,
+            "OAS_URI_TO_JSON": "/openapi.json",
+            "OAS_UI_DEFAULT": "redoc",
+            "OAS_UI_SWAGGER": False,
+            "CORS": False,
+            "HTTP_AUTO_OPTIONS": False,
+            "HTTP_AUTO_HEAD": False,
+            "HEALTH": False,
+        }
+    )
+
+
+def _manage_database(app: App, settings: Settings) -> None:
+    @app.before_server_start
+    async def _open(app: App) -> None:
+        app.ctx.engine = create_engine_for_app(settings.database_url)
+        app.ctx.sessions = session_factory(app.ctx.engine)
+
+    @app.after_server_stop
+    async def _close(app: App) -> None:
+        await app.ctx.engine.dispose()

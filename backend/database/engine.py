@@ -1,0 +1,62 @@
+"""Engines for the app (async) and for migrations (sync) from one DATABASE_URL."""
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
+def sync_url(database_url: str) -> URL:
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        return url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "sqlite":
+        return url.set(drivername="sqlite")
+    raise ValueError(f"unsupported database backend: {url.get_backend_name()}")
+
+
+def async_url(database_url: str) -> URL:
+    url = sync_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite")
+    return url
+
+
+def is_sqlite(database_url: str) -> bool:
+    return make_url(database_url).get_backend_name() == "sqlite"
+
+
+def create_engine_for_app(database_url: str) -> AsyncEngine:
+    if not is_sqlite(database_url):
+        return create_async_engine(async_url(database_url), pool_size=10, max_overflow=5)
+    engine = create_async_engine(async_url(database_url), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+    _serialise_sqlite_writers(engine)
+    return engine
+
+
+def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
+    """Every SQLite transaction starts with BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes fails at once with "database is locked"
+    when another writer committed in between; taking the write lock up front makes concurrent
+    requests wait (busy timeout) instead.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,149 @@
+"""Latency of the REST channel: Lotse against a stock `rasa init` bot, both trained on this machine.
+
+Starts Lotse's stack (scripts/stack.py, fresh state folder), sends a fixed mix of German and
+English messages from 1 and from 20 concurrent conversations, then does the same for the stock
+bot (created and trained in a temporary folder on first use, cached under var/bench/), and prints
+p50/p95/p99 latency, messages per second and the ratios. Bounded: a fixed number of messages,
+loopback only.
+Run: make bench   (or .venv-rasa/bin/python bench/latency.py)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Sequence
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+from stack import Stack, is_healthy  # noqa: E402
+
+RASA = REPO / ".venv-rasa" / "bin" / "rasa"
+STOCK_DIR = REPO / "var" / "bench" / "stock-bot"
+STOCK_PORT = 5105
+MESSAGES = [
+    "Hallo",
+    "Was kostet das beschleunigte Fachkräfteverfahren?",
+    "How long does the whole procedure take?",
+    "Wer ist seit 2026 zuständig?",
+    "Which documents do I need?",
+    "danke",
+    "What is the salary threshold for the Blue Card?",
+    "Wie lange dauert die Anerkennung?",
+]
+ROUNDS_PER_CONVERSATION = 2
+CONCURRENCY_LEVELS = (1, 20)
+
+
+@dataclass(frozen=True)
+class Result:
+    label: str
+    concurrency: int
+    latencies: List[float]
+    wall_seconds: float
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.wall_seconds
+
+
+async def conversation(client: httpx.AsyncClient, url: str, latencies: List[float]) -> None:
+    sender = f"bench-{uuid.uuid4().hex}"
+    for _ in range(ROUNDS_PER_CONVERSATION):
+        for text in MESSAGES:
+            started = time.perf_counter()
+            answer = await client.post(url, json={"sender": sender, "message": text})
+            answer.raise_for_status()
+            latencies.append(time.perf_counter() - started)
+
+
+async def measure(label: str, bot_url: str, concurrency: int) -> Result:
+    url = f"{bot_url}/webhooks/rest/webhook"
+    latencies: List[float] = []
+    async with httpx.AsyncClient(timeout=120) as client:
+        await conversation(client, url, [])  # warm-up, not counted
+        started = time.perf_counter()
+        await asyncio.gather(*(conversation(client, url, latencies) for _ in range(concurrency)))
+        wall = time.perf_counter() - started
+    return Result(label, concurrency, latencies, wall)
+
+
+def stock_model() -> Path:
+    model = STOCK_DIR / "models" / "stock.tar.gz"
+    if model.exists():
+        return model
+    shutil.rmtree(STOCK_DIR, ignore_errors=True)
+    STOCK_DIR.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(RASA), "init", "--no-prompt", "--init-dir", str(STOCK_DIR)], check=True, cwd=STOCK_DIR.parent,
+                   stdout=subprocess.DEVNULL)
+    for old in (STOCK_DIR / "models").glob("*.tar.gz"):
+        old.unlink()
+    subprocess.run([str(RASA), "train", "--fixed-model-name", "stock", "--out", "models"], check=True, cwd=STOCK_DIR,
+                   stdout=subprocess.DEVNULL)
+    return model
+
+
+def start_stock_bot(model: Path, log: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(RASA), "run", "--port", str(STOCK_PORT), "--model", str(model)],
+        cwd=STOCK_DIR, stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+    )
+    deadline = time.monotonic() + 240
+    while not is_healthy(f"http://127.0.0.1:{STOCK_PORT}/"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"stock bot did not start; see {log}")
+        time.sleep(0.5)
+    return process
+
+
+def print_results(lotse: Sequence[Result], stock: Sequence[Result]) -> None:
+    print(f"{'bot':<7}{'conc':>5}{'msgs':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'msg/s':>8}")
+    for result in (*lotse, *stock):
+        print(f"{result.label:<7}{result.concurrency:>5}{len(result.latencies):>6}{result.percentile(0.5):>9.1f}"
+              f"{result.percentile(0.95):>9.1f}{result.percentile(0.99):>9.1f}{result.throughput:>8.1f}")
+    for ours, theirs in zip(lotse, stock):
+        print(f"ratio lotse/stock at {ours.concurrency:>2} conversations: p50 {ours.percentile(0.5) / theirs.percentile(0.5):.2f}x, "
+              f"p95 {ours.percentile(0.95) / theirs.percentile(0.95):.2f}x, throughput {ours.throughput / theirs.throughput:.2f}x")
+
+
+async def run_levels(label: str, bot_url: str) -> List[Result]:
+    return [await measure(label, bot_url, level) for level in CONCURRENCY_LEVELS]
+
+
+def main() -> int:
+    model = stock_model()
+    with tempfile.TemporaryDirectory() as var_dir:
+        stack = Stack(var_dir=Path(var_dir))
+        try:
+            stack.start()
+            stack.wait_until_ready()
+            lotse = asyncio.run(run_levels("lotse", f"http://127.0.0.1:{stack.ports.rasa}"))
+        finally:
+            stack.stop()
+        stock_bot = start_stock_bot(model, Path(var_dir) / "stock.log")
+        try:
+            stock = asyncio.run(run_levels("stock", f"http://127.0.0.1:{STOCK_PORT}"))
+        finally:
+            stock_bot.terminate()
+            stock_bot.wait(timeout=30)
+    print_results(lotse, stock)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

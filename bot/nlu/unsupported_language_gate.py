@@ -1,0 +1,44 @@
+"""Turns a message that is clearly in a language Lotse does not speak into `nlu_fallback`, so the
+fallback action can answer (in German and English) that only these two are supported."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.language import LANGUAGE_DETECTION, Detection, is_foreign
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class UnsupportedLanguageGate(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> UnsupportedLanguageGate:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if self._is_foreign(message):
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0},
+                    add_to_output=True,
+                )
+        return messages
+
+    @staticmethod
+    def _is_foreign(message: Message) -> bool:
+        detection = message.get(LANGUAGE_DETECTION)
+        return isinstance(detection, dict) and is_foreign(Detection.from_dict(detection))

@@ -1,0 +1,357 @@
+"""Path finder: which residence title is likely, whether § 81a fits, and no-prospect findings.
+
+Pure rules over a ``PathInput`` (facts.md sections 1, 3 and 4). Salary thresholds come from
+facts.yml for the given day. Messages are keys plus parameters; ``render_message`` turns them
+into German or English text from ``bot/knowledge/pathfinder_messages.yml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bot.answers import ParamValue, render_text
+from bot.knowledge import KNOWLEDGE_DIR, ReloadingFile, ValueOn, value_on
+
+QUALIFICATION_TYPES = ("vocational", "university", "none", "it_experience")
+RECOGNITION_STATUSES = ("yes", "no", "in_progress", "unknown", "not_started")
+LICENCE_STATUSES = ("granted", "pending", "none", "refused")
+
+SALARY_FACTS = {
+    "blue_card": "salary_blue_card_general",
+    "blue_card_reduced": "salary_blue_card_reduced",
+    "it_blue_card": "salary_blue_card_reduced",
+    "19c2": "salary_experience_route",
+    "age_45_plus": "salary_age_45_plus",
+}
+# Path-finder titles -> the ``residence_title`` parameter of the answer topics.
+ANSWER_TOPIC_TITLES = {"16d1": "16d", "16d3": "16d", "it_blue_card": "it_specialist"}
+MIN_EXPERIENCE_19C2 = Decimal(2)  # years in the last 5 (§ 19c Abs. 2 with § 6 BeschV)
+MIN_IT_EXPERIENCE_BLUE_CARD = Decimal(3)  # years in the last 7 (§ 18g Abs. 2)
+
+
+@dataclass(frozen=True)
+class PathInput:
+    qualification_type: str  # vocational | university | none | it_experience
+    recognition_status: str = "unknown"  # recognised/comparable: yes | no | in_progress | unknown | not_started
+    regulated_profession: bool = False
+    licence_status: str = "none"  # granted | pending | none | refused
+    job_offer: bool = True
+    training_offer: bool = False
+    annual_salary_eur: Decimal | None = None
+    collective_agreement: bool = False
+    age_45_or_over: bool = False
+    adequate_pension_provision: bool = False
+    worker_abroad: bool = True
+    years_experience_last_5: Decimal | None = None
+    years_it_experience_last_7: Decimal | None = None
+    qualification_recognised_abroad: bool = True  # state-recognised where obtained, >= 2 years
+    shortage_or_new_entrant: bool = False
+    helper_job: bool = False
+    german_a2: bool = False
+
+    def __post_init__(self) -> None:
+        _check_choice("qualification_type", self.qualification_type, QUALIFICATION_TYPES)
+        _check_choice("recognition_status", self.recognition_status, RECOGNITION_STATUSES)
+        _check_choice("licence_status", self.licence_status, LICENCE_STATUSES)
+
+
+def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r}; expected one of {allowed}")
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    params: Mapping[str, ParamValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that rules out a route, with what could still work."""
+
+    rule: str
+    message: Message
+    alternatives: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True)
+class PathResult:
+    titles: tuple[str, ...]
+    accelerated_procedure_fits: bool
+    reasons: tuple[Message, ...]
+    next_steps: tuple[Message, ...]
+    ruled_out: tuple[Finding, ...]
+    no_prospect: tuple[Finding, ...]
+
+    def ticket_no_prospect(self) -> dict[str, Any]:
+        """The ticket body's ``no_prospect`` object: ``{"flag": bool, "reasons": [rule, ...]}``."""
+        return {"flag": bool(self.no_prospect), "reasons": [f.rule for f in self.no_prospect]}
+
+
+# ---------------------------------------------------------------- thresholds
+
+
+def salary_threshold(kind: str, day: date) -> Decimal | None:
+    """The annual threshold of ``kind`` (a key of SALARY_FACTS) valid on ``day``, or None."""
+    lookup = value_on(SALARY_FACTS[kind], day)
+    if isinstance(lookup, ValueOn) and isinstance(lookup.value, Decimal):
+        return lookup.value
+    return None
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@dataclass
+class _Evaluation:
+    case: PathInput
+    day: date
+    titles: list[str] = field(default_factory=list)
+    reasons: list[Message] = field(default_factory=list)
+    steps: list[Message] = field(default_factory=list)
+    ruled_out: list[Finding] = field(default_factory=list)
+    blockers: list[Finding] = field(default_factory=list)
+
+    def block(self, rule: str, *alternatives: Message, **params: ParamValue) -> None:
+        self.blockers.append(Finding(rule, Message(rule, params), alternatives))
+
+    def rule_out(self, rule: str, *alternatives: Message, **params: ParamValue) -> None:
+        self.ruled_out.append(Finding(rule, Message(rule, params), alternatives))
+
+    def accept(self, title: str) -> None:
+        if title not in self.titles:
+            self.titles.append(title)
+            self.reasons.append(Message("title_fits", {"title": title}))
+
+    def accept_if_salary_ok(self, title: str, kind: str, *alternatives: Message) -> None:
+        """Accept ``title`` unless the stated salary is below its threshold valid on the day."""
+        threshold = salary_threshold(kind, self.day)
+        salary = self.case.annual_salary_eur
+        if threshold is None:
+            self.reasons.append(Message("threshold_unknown_for_day", {"title": title}))
+            return
+        if salary is not None and salary < threshold:
+            raise_to = Message("alternative_raise_salary", {"title": title, "threshold": threshold})
+            self.rule_out(
+                "salary_below_threshold", raise_to, *alternatives, title=title, salary=salary, threshold=threshold
+            )
+            return
+        self.accept(title)
+
+
+def _alternative(title: str) -> Message:
+    return Message("alternative_title", {"title": title})
+
+
+def _check_case_level_blockers(ev: _Evaluation) -> None:
+    case = ev.case
+    if not case.worker_abroad:
+        ev.block("worker_in_germany", Message("alternative_after_entry_office"))
+    if not case.job_offer and not case.training_offer:
+        ev.block("no_job_offer", _alternative("chancenkarte"))
+    if case.regulated_profession and case.licence_status == "refused":
+        ev.block("licence_refused", _alternative("16d1"), _alternative("16d3"))
+
+
+def _helper_job(ev: _Evaluation) -> None:
+    case = ev.case
+    qualified = case.qualification_type in ("vocational", "university") and case.qualification_recognised_abroad
+    if case.regulated_profession and qualified and case.german_a2:
+        ev.accept("16d3")  # § 16d Abs. 3: helper work allowed in regulated professions until the licence
+        return
+    ev.block("helper_job", _alternative("16d3"))
+
+
+def _experience_route(ev: _Evaluation, needs_recognised_qualification: bool = True) -> None:
+    """§ 19c Abs. 2: non-regulated job, 2 years' experience in 5, salary threshold or collective agreement.
+
+    A state-recognised qualification is needed except for IT specialists.
+    """
+    case = ev.case
+    if case.regulated_profession or (needs_recognised_qualification and not case.qualification_recognised_abroad):
+        return
+    years = case.years_experience_last_5
+    if years is None:
+        return
+    if years < MIN_EXPERIENCE_19C2:
+        ev.rule_out("experience_too_short", title="19c2")
+        return
+    if case.collective_agreement:
+        ev.reasons.append(Message("collective_agreement_exemption"))
+        ev.accept("19c2")
+        return
+    ev.accept_if_salary_ok("19c2", "19c2", Message("alternative_collective_agreement"))
+
+
+def _skilled_worker_title(ev: _Evaluation, title: str) -> None:
+    """§§ 18a/18b, with the 45+ salary rule unless adequate old-age provision is shown."""
+    case = ev.case
+    if not case.age_45_or_over:
+        ev.accept(title)
+        return
+    if case.adequate_pension_provision:
+        ev.reasons.append(Message("pension_provision_exemption"))
+        ev.accept(title)
+        return
+    ev.accept_if_salary_ok(title, "age_45_plus", Message("alternative_pension_provision"))
+
+
+def _recognition_steps(ev: _Evaluation) -> None:
+    status = ev.case.recognition_status
+    if status == "in_progress":
+        ev.reasons.append(Message("recognition_already_applied"))
+        ev.steps.append(Message("step_contact_zentralstelle"))
+    elif status in ("unknown", "not_started"):
+        ev.reasons.append(Message("recognition_in_procedure"))
+    if ev.case.regulated_profession and ev.case.licence_status != "granted":
+        ev.reasons.append(Message("licence_obtained_in_procedure"))
+
+
+def _vocational(ev: _Evaluation) -> None:
+    if ev.case.recognition_status == "no":
+        ev.rule_out("not_equivalent", _alternative("16d1"), title="18a")
+        ev.accept("16d1")
+    else:
+        _skilled_worker_title(ev, "18a")
+        _recognition_steps(ev)
+    _experience_route(ev)
+    if "19c2" in ev.titles:
+        ev.steps.append(Message("step_dab"))
+
+
+def _university(ev: _Evaluation) -> None:
+    case = ev.case
+    if case.recognition_status == "no":
+        ev.rule_out("not_equivalent", _alternative("16d1"), title="18b")
+        ev.accept("16d1")
+        return
+    _skilled_worker_title(ev, "18b")
+    kind = "blue_card_reduced" if case.shortage_or_new_entrant else "blue_card"
+    ev.accept_if_salary_ok("blue_card", kind)
+    _recognition_steps(ev)
+    if case.recognition_status != "yes":
+        ev.steps.append(Message("step_zab_check"))
+    _experience_route(ev)
+
+
+def _it_experience(ev: _Evaluation) -> None:
+    """IT specialists without a degree: Blue Card § 18g Abs. 2 or § 19c Abs. 2 without formal qualification."""
+    years = ev.case.years_it_experience_last_7
+    if years is not None and years >= MIN_IT_EXPERIENCE_BLUE_CARD:
+        ev.accept_if_salary_ok("it_blue_card", "it_blue_card")
+    elif years is not None:
+        ev.rule_out("experience_too_short", title="it_blue_card")
+    _experience_route(ev, needs_recognised_qualification=False)
+
+
+def _qualification_routes(ev: _Evaluation) -> None:
+    qualification = ev.case.qualification_type
+    if ev.case.training_offer:
+        ev.accept("16a")
+    if qualification == "vocational":
+        _vocational(ev)
+    elif qualification == "university":
+        _university(ev)
+    elif qualification == "it_experience":
+        _it_experience(ev)
+    elif not ev.case.training_offer:
+        ev.block("no_formal_qualification", _alternative("16a"), _alternative("it_blue_card"), _alternative("19c2"))
+
+
+def _finish(ev: _Evaluation) -> PathResult:
+    if ev.case.annual_salary_eur is None and ev.case.qualification_type != "none":
+        ev.reasons.append(Message("salary_unknown"))
+        ev.steps.append(Message("step_state_salary"))
+    no_prospect = list(ev.blockers)
+    if not ev.titles and not ev.blockers:
+        no_prospect = list(ev.ruled_out)
+    fits = not ev.blockers and bool(ev.titles)
+    if fits:
+        ev.steps[:0] = [Message("step_pre_check"), Message("step_vollmacht"), Message("step_erklaerung")]
+    return PathResult(
+        titles=tuple(ev.titles) if not ev.blockers else (),
+        accelerated_procedure_fits=fits,
+        reasons=tuple(ev.reasons),
+        next_steps=tuple(ev.steps),
+        ruled_out=tuple(ev.ruled_out),
+        no_prospect=tuple(no_prospect),
+    )
+
+
+def find_path(case: PathInput, day: date) -> PathResult:
+    """Evaluate ``case`` with the thresholds valid on ``day``."""
+    ev = _Evaluation(case=case, day=day)
+    _check_case_level_blockers(ev)
+    if case.helper_job:
+        _helper_job(ev)
+    else:
+        _qualification_routes(ev)
+    return _finish(ev)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+@dataclass(frozen=True)
+class _MessageTexts:
+    titles: Mapping[str, Mapping[str, str]]
+    messages: Mapping[str, Mapping[str, str]]
+
+
+def _parse_messages(document: Any) -> _MessageTexts:
+    return _MessageTexts(titles=document["titles"], messages=document["messages"])
+
+
+_messages_file = ReloadingFile(KNOWLEDGE_DIR / "pathfinder_messages.yml", _parse_messages)
+
+
+def message_texts() -> _MessageTexts:
+    texts: _MessageTexts = _messages_file.get()
+    return texts
+
+
+def residence_title_param(title: str) -> str:
+    """The ``residence_title`` value for ``render("residence_title", ...)`` that explains ``title``."""
+    return ANSWER_TOPIC_TITLES.get(title, title)
+
+
+def title_name(title: str, language: str) -> str:
+    return message_texts().titles[title][language]
+
+
+def render_message(message: Message, language: str, day: date) -> str:
+    """The text of ``message`` in ``language``; ``title`` params are shown by their name."""
+    texts = message_texts()
+    params = {
+        key: title_name(value, language) if key == "title" and isinstance(value, str) else value
+        for key, value in message.params.items()
+    }
+    return render_text(texts.messages[message.key], language, day, params).text
+
+
+@dataclass(frozen=True)
+class PathSummary:
+    """A rendered ``PathResult``: one text per message, ready for the chat."""
+
+    titles: tuple[str, ...]
+    reasons: tuple[str, ...]
+    next_steps: tuple[str, ...]
+    no_prospect: tuple[str, ...]
+    alternatives: tuple[str, ...]
+
+
+def summarise(result: PathResult, language: str, day: date) -> PathSummary:
+    """Render every part of ``result`` in ``language`` (titles by name, findings with alternatives)."""
+    alternatives = [a for finding in result.no_prospect for a in finding.alternatives]
+    return PathSummary(
+        titles=tuple(title_name(t, language) for t in result.titles),
+        reasons=tuple(render_message(m, language, day) for m in result.reasons),
+        next_steps=tuple(render_message(m, language, day) for m in result.next_steps),
+        no_prospect=tuple(render_message(f.message, language, day) for f in result.no_prospect),
+        alternatives=tuple(dict.fromkeys(render_message(m, language, day) for m in alternatives)),
+    )

@@ -1,0 +1,6 @@
+"""Lotse's Rasa channel connectors, each listed by module path in `credentials.yml`.
+
+Teams (`channels.teams.TeamsInput`), WhatsApp Business Cloud API (`channels.whatsapp.WhatsAppInput`)
+and Telegram (`channels.telegram.TelegramInput`) share `outgoing_http` (timeouts, retries),
+`connector_store` (state under LOTSE_VAR_DIR) and `texts.yml` (their own German/English texts).
+"""

@@ -1,0 +1,104 @@
+"""Rasa's REST channel, hardened without changing its name or URL (`/webhooks/rest/webhook`).
+
+Refuses malformed requests with 400 and a JSON body instead of falling back to a shared
+default conversation, passes on only the metadata Lotse uses, and logs no message text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+
+from bot.language import normalise_language
+
+logger = logging.getLogger(__name__)
+
+SENDER_PATTERN = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
+DEFAULT_MAX_MESSAGE_LENGTH = 2000
+
+
+class InvalidRequest(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _error(status: int, code: str, message: str) -> HTTPResponse:
+    return response.json({"error": {"code": code, "message": message}}, status=status)
+
+
+class HardenedRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        return cls(int(credentials.get("max_message_length", DEFAULT_MAX_MESSAGE_LENGTH)))
+
+    def __init__(self, max_message_length: int = DEFAULT_MAX_MESSAGE_LENGTH) -> None:
+        self.max_message_length = max_message_length
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("hardened_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                sender, text, metadata = self._parse(request)
+            except InvalidRequest as invalid:
+                return _error(400, invalid.code, str(invalid))
+            collector = CollectingOutputChannel()
+            message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            try:
+                await on_new_message(message)
+            except CancelledError:
+                logger.error("rest: handling a message timed out")
+                return _error(503, "timeout", "The assistant took too long to answer. Please try again.")
+            except Exception as error:  # the user gets an answer, the log no message text
+                logger.error("rest: handling a message failed (%s)", type(error).__name__)
+                return _error(500, "internal_error", "The assistant could not answer. Please try again.")
+            return response.json(collector.messages)
+
+        return webhook
+
+    def _parse(self, request: Request) -> tuple[str, str, Dict[str, Any]]:
+        body = self._json_object(request)
+        sender, text = body.get("sender"), body.get("message")
+        if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+            raise InvalidRequest("invalid_sender", "'sender' must be a string of 1-128 letters, digits or ._:@-")
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidRequest("invalid_message", "'message' must be a non-empty string")
+        if len(text) > self.max_message_length:
+            raise InvalidRequest("message_too_long", f"'message' is longer than {self.max_message_length} characters")
+        return sender, text, self._metadata(body.get("metadata"))
+
+    @staticmethod
+    def _json_object(request: Request) -> Dict[str, Any]:
+        try:
+            body = request.json
+        except Exception:  # Sanic raises its own error type for malformed JSON
+            body = None
+        if not isinstance(body, dict):
+            raise InvalidRequest("invalid_body", "the body must be a JSON object")
+        return body
+
+    @staticmethod
+    def _metadata(raw: Any) -> Dict[str, Any]:
+        if raw is not None and not isinstance(raw, dict):
+            raise InvalidRequest("invalid_metadata", "'metadata' must be an object")
+        language = normalise_language((raw or {}).get("language"))
+        return {"language": language} if language else {}

@@ -1,0 +1,238 @@
+"""Starts, watches and stops Lotse's processes: the one place that knows how the stack is wired.
+
+`make run` calls `python3 scripts/stack.py run`; the end-to-end tests import `Stack` and start
+the same processes with their own state folder. Standard library only (Python ≥ 3.10).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional
+
+REPO = Path(__file__).resolve().parent.parent
+RASA_BIN = REPO / ".venv-rasa" / "bin"
+BACKEND_PYTHON = REPO / ".venv-backend" / "bin" / "python"
+MODEL = REPO / "models" / "lotse.tar.gz"
+READY_TIMEOUT_SECONDS = 240
+ENV_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)\}")
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int = 5005
+    actions: int = 5055
+    backend: int = 8000
+    web: int = 8080
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    command: List[str]
+    health_url: Optional[str]
+
+
+@dataclass
+class Stack:
+    var_dir: Path
+    ports: Ports = Ports()
+    profile: str = "dev"
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var_dir / "log"
+
+    def environment(self) -> Dict[str, str]:
+        origins = f"http://localhost:{self.ports.web},http://127.0.0.1:{self.ports.web}"
+        env = {
+            **os.environ,
+            "LOTSE_VAR_DIR": str(self.var_dir),
+            "LOTSE_PROFILE": self.profile,
+            "LOTSE_BACKEND_URL": f"http://127.0.0.1:{self.ports.backend}",
+            "LOTSE_ACTION_URL": f"http://127.0.0.1:{self.ports.actions}/webhook",
+            "LOTSE_BOT_URL": f"http://127.0.0.1:{self.ports.rasa}",
+            "LOTSE_ALLOWED_ORIGINS": os.environ.get("LOTSE_ALLOWED_ORIGINS", origins),
+            "PYTHONPATH": str(REPO),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        }
+        env.update(self.extra_env)
+        return env
+
+    def specs(self) -> List[ProcessSpec]:
+        p = self.ports
+        endpoints = "endpoints.production.yml" if self.profile == "production" else "endpoints.yml"
+        return [
+            ProcessSpec(
+                "backend",
+                [str(BACKEND_PYTHON), "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(p.backend)],
+                f"http://127.0.0.1:{p.backend}/api/v1/health",
+            ),
+            ProcessSpec(
+                "actions",
+                [str(RASA_BIN / "rasa"), "run", "actions", "--port", str(p.actions), "--actions", "actions"],
+                f"http://127.0.0.1:{p.actions}/health",
+            ),
+            ProcessSpec("outbox", [str(RASA_BIN / "python"), "-m", "actions.outbox_worker"], None),
+            ProcessSpec(
+                "rasa",
+                [
+                    str(RASA_BIN / "rasa"), "run", "--port", str(p.rasa), "--model", str(MODEL),
+                    "--credentials", str(self.var_dir / "credentials.yml"), "--endpoints", endpoints,
+                    "--cors", *self.environment()["LOTSE_ALLOWED_ORIGINS"].split(","),
+                    "--logging-config-file", "settings/logging.yml",
+                ],
+                f"http://127.0.0.1:{p.rasa}/",
+            ),
+            ProcessSpec(
+                "web",
+                [sys.executable, "web/serve.py", "--port", str(p.web), "--bot-url", f"http://localhost:{p.rasa}"],
+                f"http://127.0.0.1:{p.web}/",
+            ),
+        ]
+
+    def start(self, only: Optional[List[str]] = None) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        write_channel_credentials(REPO / "credentials.yml", self.var_dir / "credentials.yml", os.environ)
+        for spec in self.specs():
+            if only is None or spec.name in only:
+                self.start_process(spec)
+
+    def start_process(self, spec: ProcessSpec) -> None:
+        log = open(self.log_dir / f"{spec.name}.log", "ab")
+        self.processes[spec.name] = subprocess.Popen(
+            spec.command, cwd=REPO, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+
+    def spec(self, name: str) -> ProcessSpec:
+        return next(spec for spec in self.specs() if spec.name == name)
+
+    def wait_until_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:
+        deadline = time.monotonic() + timeout
+        pending = [spec for spec in self.specs() if spec.health_url and spec.name in self.processes]
+        while pending:
+            self.raise_if_exited()
+            pending = [spec for spec in pending if not is_healthy(spec.health_url or "")]
+            if pending and time.monotonic() > deadline:
+                names = ", ".join(spec.name for spec in pending)
+                raise StackError(f"not ready after {timeout:.0f} s: {names} (see {self.log_dir})")
+            time.sleep(0.5)
+
+    def raise_if_exited(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise StackError(f"{name} exited with code {process.returncode}; see {self.log_dir / name}.log")
+
+    def stop_process(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.stop_process(name)
+
+
+class StackError(RuntimeError):
+    pass
+
+
+def is_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return answer.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def write_channel_credentials(template: Path, target: Path, environ: Mapping[str, str]) -> List[str]:
+    """Copies each channel section of the template whose `${VARIABLES}` are all set; returns their names.
+
+    A channel without credentials is thus simply not started."""
+    sections = split_sections(template.read_text(encoding="utf-8"))
+    kept = {name: body for name, body in sections.items() if all(v in environ for v in ENV_REFERENCE.findall(body))}
+    for name, body in sections.items():
+        if name not in kept and any(v in environ for v in ENV_REFERENCE.findall(body)):
+            missing = [v for v in ENV_REFERENCE.findall(body) if v not in environ]
+            print(f"Channel {name} not started: {', '.join(missing)} not set", file=sys.stderr)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("".join(kept.values()), encoding="utf-8")
+    return list(kept)
+
+
+def split_sections(text: str) -> Dict[str, str]:
+    sections: Dict[str, str] = {}
+    current = None
+    for line in text.splitlines(keepends=True):
+        if line.strip().startswith("#") or not line.strip():
+            continue
+        if not line.startswith((" ", "\t")):
+            current = line.split(":", 1)[0].strip()
+            sections[current] = ""
+        if current is not None:
+            sections[current] += line
+    return sections
+
+
+def run(stack: Stack) -> int:
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        stack.start()
+        stack.wait_until_ready()
+        print_urls(stack.ports)
+        print("Lotse ready", flush=True)
+        while True:
+            stack.raise_if_exited()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping Lotse …", flush=True)
+        return 0
+    except StackError as error:
+        print(f"Lotse could not start: {error}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        stack.stop()
+
+
+def print_urls(ports: Ports) -> None:
+    print(f"  Widget demo page   http://localhost:{ports.web}/")
+    print(f"  Bot (REST channel) http://localhost:{ports.rasa}/webhooks/rest/webhook")
+    print(f"  Action server      http://localhost:{ports.actions}/health")
+    print(f"  Partners' backend  http://localhost:{ports.backend}/api/v1/health")
+    print(f"  Dev credentials    {REPO / 'var' / 'dev-credentials.json'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["run"])
+    parser.add_argument("--profile", choices=["dev", "production"], default=os.environ.get("LOTSE_PROFILE", "dev"))
+    parser.add_argument("--var-dir", type=Path, default=Path(os.environ.get("LOTSE_VAR_DIR", REPO / "var")))
+    args = parser.parse_args()
+    return run(Stack(var_dir=args.var_dir.resolve(), profile=args.profile))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

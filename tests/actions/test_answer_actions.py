@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionAnswerTopic, ActionHandleFallback, topic_of
+from conftest import tracker_with, user_event
+
+
+@pytest.mark.parametrize(("language", "question"), [("de", "Was kostet das Verfahren?"), ("en", "What does the procedure cost?")])
+async def test_fee_answer_comes_from_the_knowledge_file_in_the_users_language(language: str, question: str) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_with([user_event(question, "ask_fee_procedure")], slots={"language": language})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert "411" in dispatcher.messages[0]["text"]
+
+
+def test_intents_map_to_topics() -> None:
+    assert topic_of("ask_fee_procedure") == "fee_procedure"
+    assert topic_of("help") == "capabilities"
+    assert topic_of("request_human") == "human_contact"
+
+
+async def test_first_fallback_clarifies_with_buttons_including_a_person() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("blorf", "nlu_fallback")
+    event["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 1.0},
+        {"name": "ask_fee_visa", "confidence": 0.3},
+        {"name": "ask_family", "confidence": 0.2},
+    ]
+    tracker = tracker_with([event], slots={"language": "en"})
+    await ActionHandleFallback().run(dispatcher, tracker, {})
+    payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
+    assert payloads == ["/ask_fee_visa", "/ask_family", "/request_human"]
+    assert dispatcher.messages[0]["buttons"][0]["title"] == "Visa fee"
+
+
+async def test_second_fallback_in_a_row_offers_a_human_contact() -> None:
+    dispatcher = CollectingDispatcher()
+    events = [user_event("blorf", "nlu_fallback"), {"event": "bot", "text": "?"}, user_event("quux", "nlu_fallback")]
+    tracker = tracker_with(events, slots={"language": "de"})
+    await ActionHandleFallback().run(dispatcher, tracker, {})
+    assert "0541 66888 200" in dispatcher.messages[0]["text"]
+
+
+async def test_foreign_language_gets_the_bilingual_note() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_with([user_event("Bonjour, je voudrais embaucher un soudeur de Tunisie", "nlu_fallback")], slots={"language": "de"})
+    await ActionHandleFallback().run(dispatcher, tracker, {})
+    assert "nur Deutsch und Englisch" in dispatcher.messages[0]["text"]

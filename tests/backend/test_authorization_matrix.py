@@ -1,0 +1,206 @@
+"""D13: every registered route × every kind of caller × own and other organisation's resource.
+
+The expectations are written out here, independently of `backend.domain.permissions`; the
+routes come from the app. A route missing from EXPECTED (a new one) fails the test, so every
+new route has to be thought through here.
+"""
+
+import itertools
+from typing import Any
+
+from conftest import Account, Api, FakeClock
+from sanic import Sanic
+from ticket_bodies import ticket_body
+
+from backend.domain.permissions import Role
+from backend.services import accounts as account_service
+
+PUBLIC = {"api/v1/health", "api/v1/docs", "api/v1/docs/redoc", "api/v1/docs/openapi.json"}
+CALLERS = ("anonymous", "bot", "hwk", "hwk_admin", "zentralstelle", "zentralstelle_admin")
+T = "api/v1/tickets/<reference:str>"
+U = "api/v1/users/<username:str>"
+
+# caller → (status on own resource, status on another organisation's resource)
+READ = {
+    "bot": (404, 404),
+    "hwk": (200, 404),
+    "hwk_admin": (200, 404),
+    "zentralstelle": (200, 404),
+    "zentralstelle_admin": (200, 404),
+}
+PRE_CHECK_EDIT = {
+    "bot": (404, 404),
+    "hwk": (200, 404),
+    "hwk_admin": (200, 404),
+    "zentralstelle": (403, 404),
+    "zentralstelle_admin": (403, 404),
+}
+ADMIN_ONLY = {
+    "bot": (403, 403),
+    "hwk": (403, 403),
+    "hwk_admin": (200, 404),
+    "zentralstelle": (403, 403),
+    "zentralstelle_admin": (200, 404),
+}
+
+
+def _same(statuses: dict[str, int]) -> dict[str, tuple[int, int]]:
+    return {caller: (status, status) for caller, status in statuses.items()}
+
+
+EXPECTED: dict[tuple[str, str], dict[str, tuple[int, int]]] = {
+    ("POST", "api/v1/tickets"): _same(
+        {"bot": 201, "hwk": 403, "hwk_admin": 403, "zentralstelle": 403, "zentralstelle_admin": 403}
+    ),
+    ("GET", "api/v1/tickets"): _same(
+        {"bot": 403, "hwk": 200, "hwk_admin": 200, "zentralstelle": 200, "zentralstelle_admin": 200}
+    ),
+    ("GET", T): READ,
+    ("GET", f"{T}/status"): _same(
+        {"bot": 200, "hwk": 404, "hwk_admin": 404, "zentralstelle": 404, "zentralstelle_admin": 404}
+    ),
+    ("POST", f"{T}/transitions"): READ,
+    ("PUT", f"{T}/checklist/<item:str>"): PRE_CHECK_EDIT,
+    ("PUT", f"{T}/no-prospect"): PRE_CHECK_EDIT,
+    ("GET", f"{T}/comments"): READ,
+    ("POST", f"{T}/comments"): {
+        **READ,
+        "hwk": (201, 404),
+        "hwk_admin": (201, 404),
+        "zentralstelle": (201, 404),
+        "zentralstelle_admin": (201, 404),
+    },
+    ("PUT", f"{T}/assignee"): PRE_CHECK_EDIT,
+    ("POST", f"{T}/routing"): PRE_CHECK_EDIT,
+    ("GET", f"{T}/audit"): READ,
+    ("POST", f"{T}/erasure"): {
+        "bot": (404, 404),
+        "hwk": (404, 404),
+        "hwk_admin": (200, 404),
+        "zentralstelle": (404, 404),
+        "zentralstelle_admin": (200, 404),
+    },
+    ("GET", "api/v1/users"): _same(
+        {"bot": 403, "hwk": 403, "hwk_admin": 200, "zentralstelle": 403, "zentralstelle_admin": 200}
+    ),
+    ("POST", "api/v1/users"): _same(
+        {"bot": 403, "hwk": 403, "hwk_admin": 201, "zentralstelle": 403, "zentralstelle_admin": 201}
+    ),
+    ("POST", f"{U}/deactivate"): ADMIN_ONLY,
+    ("POST", f"{U}/tokens/revoke"): ADMIN_ONLY,
+}
+
+
+class World:
+    """Fresh tickets and users for each check, so that earlier checks cannot change the outcome."""
+
+    def __init__(self, api: Api, app: Sanic, clock: FakeClock) -> None:
+        self.api, self.app, self.clock = api, app, clock
+        self.counter = itertools.count(1)
+
+    def reference(self) -> str:
+        return f"LT-2026-{next(self.counter):06d}"
+
+    async def ticket(self, org: str, forwarded: bool = False) -> str:
+        reference = self.reference()
+        await self.api.create(ticket_body(reference, org))
+        for status in ("in_pre_check", "complete", "forwarded") if forwarded else ():
+            await self.api.move("hwk", reference, status)
+        return reference
+
+    async def own_and_other_ticket(self, caller: str) -> tuple[str, str]:
+        own = await self.ticket("hwk_hannover", forwarded=caller.startswith("zentralstelle"))
+        return own, await self.ticket("ihk_hannover")
+
+    async def user(self, org: str) -> str:
+        username = f"target-{next(self.counter)}"
+        async with self.app.ctx.sessions() as session, session.begin():
+            await account_service.create_user(
+                session, username=username, role=Role.STAFF, organisation=org, actor="test", now=self.clock()
+            )
+        return username
+
+    async def own_and_other_user(self, caller: str) -> tuple[str, str]:
+        own_org = "zentralstelle" if caller.startswith("zentralstelle") else "hwk_hannover"
+        return await self.user(own_org), await self.user("ihk_hannover")
+
+
+def _body(method: str, path: str, caller: str, world: World) -> dict[str, Any] | None:
+    if path == "api/v1/tickets" and method == "POST":
+        return ticket_body(world.reference())
+    bodies: dict[str, dict[str, Any]] = {
+        f"{T}/transitions": (
+            {"to": "closed", "outcome": "pre_approval_granted"}
+            if caller.startswith("zentralstelle")
+            else {"to": "in_pre_check"}
+        ),
+        f"{T}/checklist/<item:str>": {"state": "checked"},
+        f"{T}/no-prospect": {"flag": True, "reasons": ["helper_job"]},
+        f"{T}/comments": {"body": "Notiz"},
+        f"{T}/assignee": {"username": None},
+        f"{T}/routing": {"pre_check_org": "welcome_center", "reason": "Zuständigkeit"},
+        "api/v1/users": {"username": f"new-{next(world.counter)}", "role": "staff"},
+    }
+    return bodies.get(path) if method in ("POST", "PUT") else None
+
+
+def _url(path: str, target: str | None) -> str:
+    for parameter in ("<reference:str>", "<username:str>"):
+        path = path.replace(parameter, target or "")
+    return "/" + path.replace("<item:str>", "vollmacht")
+
+
+async def _targets(path: str, caller: str, world: World) -> tuple[str | None, str | None]:
+    if "<reference" in path:
+        return await world.own_and_other_ticket(caller)
+    if "<username" in path:
+        return await world.own_and_other_user(caller)
+    return None, None
+
+
+async def _status(api: Api, caller: str, method: str, path: str, target: str | None, world: World) -> tuple[int, Any]:
+    account: Account | None = api.accounts.get(caller)
+    headers = account.headers if account else {}
+    response = await api.client.request(
+        method, _url(path, target), headers=headers, json=_body(method, path, caller, world)
+    )
+    return response.status_code, response.json()
+
+
+def _routes(app: Sanic) -> list[tuple[str, str]]:
+    return sorted((method, route.path) for route in app.router.routes for method in route.methods)
+
+
+def test_every_route_is_either_public_by_intent_or_in_the_matrix(app: Sanic) -> None:
+    routes = _routes(app)
+    public = {path for _, path in routes if path in PUBLIC}
+    assert public == PUBLIC
+    unexpected = [route for route in routes if route[1] not in PUBLIC and route not in EXPECTED]
+    assert unexpected == [], "new routes need an entry in EXPECTED (and a permission in the app)"
+    assert all(route in routes for route in EXPECTED), "EXPECTED names a route the app does not have"
+
+
+async def test_each_caller_on_each_route_for_own_and_other_organisation(api: Api, app: Sanic, clock: FakeClock) -> None:
+    world = World(api, app, clock)
+    mismatches = []
+    for (method, path), by_caller in EXPECTED.items():
+        for caller in CALLERS:
+            own, other = await _targets(path, caller, world)
+            expected_own, expected_other = by_caller.get(caller, (401, 401))
+            other_status, _ = await _status(api, caller, method, path, other, world)
+            own_status, own_body = await _status(api, caller, method, path, own, world)
+            if (own_status, other_status) != (expected_own, expected_other):
+                mismatches.append((method, path, caller, (own_status, other_status), (expected_own, expected_other)))
+            if own_status >= 400:
+                assert set(own_body) == {"error"}, (method, path, caller)
+    assert mismatches == []
+
+
+async def test_the_list_shows_own_tickets_and_never_another_organisations(
+    api: Api, app: Sanic, clock: FakeClock
+) -> None:
+    world = World(api, app, clock)
+    for caller in ("hwk", "hwk_admin", "zentralstelle", "zentralstelle_admin"):
+        own, other = await world.own_and_other_ticket(caller)
+        listed = {item["reference"] for item in (await api.call(caller, "GET", "/api/v1/tickets", 200))["items"]}
+        assert own in listed and other not in listed, caller

@@ -1,0 +1,95 @@
+"""One real stack for all end-to-end tests: trained model, action server, backend on SQLite,
+outbox worker and the widget's demo server, each in its own process, with a fresh state folder."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import uuid
+from pathlib import Path
+from typing import Iterator, List
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from stack import Ports, Stack  # noqa: E402
+
+TEST_DAY = "2026-11-26"
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    ports = Ports()
+    busy = [port for port in (ports.rasa, ports.actions, ports.backend, ports.web) if not _port_is_free(port)]
+    if busy:
+        pytest.fail(f"ports {busy} are in use: stop a running `make run` before the end-to-end tests")
+    running = Stack(
+        var_dir=tmp_path_factory.mktemp("var"),
+        ports=ports,
+        extra_env={"LOTSE_TEST_MODE": "1", "LOTSE_TODAY": TEST_DAY, "LOTSE_OUTBOX_INTERVAL_SECONDS": "1"},
+    )
+    try:
+        running.start()
+        running.wait_until_ready()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def credentials(stack: Stack) -> dict:
+    return json.loads((stack.var_dir / "dev-credentials.json").read_text())
+
+
+class Conversation:
+    """One user talking to the bot through the REST channel, as the widget does."""
+
+    def __init__(self, bot_url: str, language: str | None) -> None:
+        self.sender = f"e2e-{uuid.uuid4().hex}"
+        self.url = f"{bot_url}/webhooks/rest/webhook"
+        self.language = language
+
+    def say(self, text: str) -> List[dict]:
+        body: dict = {"sender": self.sender, "message": text}
+        if self.language:
+            body["metadata"] = {"language": self.language}
+        answer = httpx.post(self.url, json=body, timeout=60)
+        answer.raise_for_status()
+        return answer.json()
+
+    def say_text(self, text: str) -> str:
+        return "\n".join(message.get("text", "") for message in self.say(text))
+
+
+@pytest.fixture
+def bot_url(stack: Stack) -> str:
+    return f"http://127.0.0.1:{stack.ports.rasa}"
+
+
+@pytest.fixture
+def backend_url(stack: Stack) -> str:
+    return f"http://127.0.0.1:{stack.ports.backend}"
+
+
+@pytest.fixture
+def german(bot_url: str) -> Conversation:
+    return Conversation(bot_url, "de")
+
+
+@pytest.fixture
+def english(bot_url: str) -> Conversation:
+    return Conversation(bot_url, "en")
+
+
+@pytest.fixture
+def undeclared(bot_url: str) -> Conversation:
+    return Conversation(bot_url, None)
