@@ -7,7 +7,7 @@ RASA := .venv-rasa/bin/rasa
 RASA_PY := .venv-rasa/bin/python
 BACKEND_PY := .venv-backend/bin/python
 MODEL := models/lotse.tar.gz
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml) $(wildcard stories/*.yml) $(wildcard bot/nlu/*.py) bot/language.py
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml) $(wildcard stories/*.yml) $(wildcard bot/nlu/*.py) bot/language.py bot/language_hints.yml
 WIDGET := web/dist/lotse-widget.js
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
@@ -30,19 +30,19 @@ prerequisites:
 
 .venv-rasa/.installed: requirements/rasa.lock .uv-installed
 	$(UV) venv --quiet --allow-existing --python 3.10 .venv-rasa
-	$(UV) pip sync --quiet --python $(RASA_PY) requirements/rasa.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(RASA_PY) requirements/rasa.lock
 	@touch $@
 
 .venv-backend/.installed: requirements/backend.lock .uv-installed
 	$(UV) venv --quiet --allow-existing --python 3.11 .venv-backend
-	$(UV) pip sync --quiet --python $(BACKEND_PY) requirements/backend.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(BACKEND_PY) requirements/backend.lock
 	@touch $@
 
 web/node_modules/.installed: web/package-lock.json
 	cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(WIDGET): web/node_modules/.installed $(wildcard web/src/*)
+$(WIDGET): web/node_modules/.installed $(wildcard web/src/*) $(wildcard web/demo/*) web/build.mjs web/tsconfig.json
 	cd web && npm run --silent build
 
 model: $(MODEL)
@@ -54,12 +54,17 @@ $(MODEL): .venv-rasa/.installed $(TRAINING_INPUTS)
 validate: .venv-rasa/.installed
 	$(RASA) data validate --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
 
-test: setup $(MODEL)
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: setup $(MODEL) tests/browser/node_modules/.installed
 	bash scripts/ensure_services.sh
 	bash scripts/test.sh
 
 bench: setup $(MODEL)
 	$(RASA_PY) bench/latency.py
+	$(BACKEND_PY) bench/backend.py
 
 clean:
-	rm -rf models var reports .venv-rasa .venv-backend web/node_modules web/dist .uv-installed
+	rm -rf models var reports .venv-rasa .venv-backend web/node_modules web/dist tests/browser/node_modules .uv-installed

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Optional
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
@@ -34,3 +34,20 @@ def say(dispatcher: CollectingDispatcher, key: str, language: str, **values: str
     """Sends one of the assistant's own messages (bot/messages.yml) in the user's language."""
     rendered = message(key, language, **values)
     dispatcher.utter_message(text=rendered.text, buttons=rendered.buttons_as_dicts())
+
+
+def ask_action(slot: str, message_key: str) -> type:
+    """An `action_ask_<slot>` that asks a form's question (bot/messages.yml) in the user's language."""
+
+    class AskAction(Action):
+        def name(self) -> Text:
+            return f"action_ask_{slot}"
+
+        async def run(
+            self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        ) -> List[Dict[Text, Any]]:
+            say(dispatcher, message_key, language_of(tracker))
+            return []
+
+    AskAction.__name__ = f"ActionAsk_{slot}"
+    return AskAction

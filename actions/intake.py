@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Text, Type
+from typing import Any, Dict, List, Text
 
 from email_validator import EmailNotValidError, validate_email
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -13,14 +14,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, Delivery
-from actions.conversation import language_of, say, sender_key
+from actions.conversation import ask_action, language_of, say, sender_key
 from actions.delivery import deliver
 from actions.outbox import Outbox, PendingCase
 from bot.case import CaseDraft, build_ticket, parse_business_type
 from bot.clock import today
 from bot.messages import text
+from bot.pathfinder_dialogue import PATHFINDER_SLOTS
 from bot.privacy import consent_texts
 
+# Intents that interrupt the intake when the model is confident; anything else is taken as the answer.
+INTERJECTIONS = frozenset(
+    {"stop", "request_human", "help", "switch_language", "bot_challenge", "out_of_scope", "delete_my_data",
+     "ask_status", "start_pathfinder"}
+)
+INTERJECTION_CONFIDENCE = float(os.environ.get("LOTSE_INTERJECTION_CONFIDENCE", "0.75"))
 COMPANY_NAME_LENGTH = range(2, 201)
 OCCUPATION_LENGTH = range(2, 121)
 QUESTIONS = ("company_name", "business_type", "occupation", "contact_email")
@@ -32,9 +40,37 @@ def _clean(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
+def is_interjection(tracker: Tracker) -> bool:
+    """A confident question or request in between, which the rules answer before the intake goes on."""
+    intent = tracker.latest_message.get("intent") or {}
+    name = str(intent.get("name") or "")
+    confident = float(intent.get("confidence") or 0.0) >= INTERJECTION_CONFIDENCE
+    return confident and (name in INTERJECTIONS or name.startswith("ask_"))
+
+
+def answer_to(slot: str, tracker: Tracker) -> Dict[Text, Any]:
+    """The latest message as the answer to `slot`, if it was asked for and is one."""
+    if tracker.get_slot("requested_slot") != slot or is_interjection(tracker):
+        return {}
+    text = str(tracker.latest_message.get("text") or "")
+    return {} if text.startswith("/") else {slot: text}
+
+
 class ValidateIntakeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_intake_form"
+
+    async def extract_company_name(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return answer_to("company_name", tracker)
+
+    async def extract_business_type(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return answer_to("business_type", tracker)
+
+    async def extract_occupation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return answer_to("occupation", tracker)
+
+    async def extract_contact_email(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return answer_to("contact_email", tracker)
 
     async def validate_company_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -83,24 +119,7 @@ def _email_problem(address: str) -> str:
     return "invalid_email"
 
 
-def _ask_action(slot: str) -> Type[Action]:
-    """An `action_ask_<slot>` that asks the form's question in the user's language."""
-
-    class AskAction(Action):
-        def name(self) -> Text:
-            return f"action_ask_{slot}"
-
-        async def run(
-            self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-        ) -> List[Dict[Text, Any]]:
-            say(dispatcher, f"ask_{slot}", language_of(tracker))
-            return []
-
-    AskAction.__name__ = f"ActionAsk_{slot}"
-    return AskAction
-
-
-ASK_ACTIONS = [_ask_action(slot) for slot in QUESTIONS]
+ASK_ACTIONS = [ask_action(slot, f"ask_{slot}") for slot in QUESTIONS]
 
 
 def draft_from(tracker: Tracker) -> CaseDraft:
@@ -110,6 +129,7 @@ def draft_from(tracker: Tracker) -> CaseDraft:
         occupation=tracker.get_slot("occupation"),
         business_type=tracker.get_slot("business_type"),
         language=language_of(tracker),
+        path_answers={slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS},
     )
 
 

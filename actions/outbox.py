@@ -104,3 +104,13 @@ class Outbox:
                 " delivered_at = COALESCE(delivered_at, ?) WHERE sender_key = ?",
                 (_now().isoformat(), sender_key),
             )
+
+    def purge_personal_data(self, older_than: timedelta, now: Optional[datetime] = None) -> int:
+        """Drops the case body of delivered entries older than `older_than`; returns how many."""
+        cutoff = ((now or _now()) - older_than).isoformat()
+        with closing(self._connect()) as connection, connection:
+            cursor = connection.execute(
+                "UPDATE outbox SET body = NULL WHERE body IS NOT NULL AND delivered_at IS NOT NULL AND delivered_at < ?",
+                (cutoff,),
+            )
+        return cursor.rowcount

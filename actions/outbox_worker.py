@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from datetime import timedelta
 
 from actions.backend_client import BackendClient
 from actions.delivery import deliver_due
@@ -13,20 +14,24 @@ from actions.outbox import Outbox
 logger = logging.getLogger("lotse.outbox_worker")
 
 
-async def run_forever(interval_seconds: float) -> None:
+async def run_forever(interval_seconds: float, retention: timedelta) -> None:
     outbox, client = Outbox(), BackendClient()
     while True:
         accepted = await deliver_due(outbox, client)
         if accepted:
             logger.info("delivered %d queued case(s)", accepted)
+        purged = await asyncio.to_thread(outbox.purge_personal_data, retention)
+        if purged:
+            logger.info("removed personal data of %d delivered case(s) past retention", purged)
         await asyncio.sleep(interval_seconds)
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     interval = float(os.environ.get("LOTSE_OUTBOX_INTERVAL_SECONDS", "5"))
+    retention = timedelta(days=float(os.environ.get("LOTSE_OUTBOX_RETENTION_DAYS", "30")))
     try:
-        asyncio.run(run_forever(interval))
+        asyncio.run(run_forever(interval, retention))
     except KeyboardInterrupt:
         pass
 

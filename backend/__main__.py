@@ -8,13 +8,14 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from pydantic import TypeAdapter, ValidationError
 
 from backend.app import create_app
-from backend.database.engine import create_engine_for_app, session_factory
+from backend.database.engine import Database, Sessions
 from backend.database.migrate import upgrade_to_head
 from backend.domain.organisations import ORGANISATIONS
 from backend.domain.permissions import Role
+from backend.schemas import Username
 from backend.services import accounts
 from backend.services.clock import utc_now
 from backend.services.dev_credentials import ensure_dev_accounts
@@ -23,6 +24,13 @@ from backend.settings import Settings
 
 CLI_ACTOR = "system:cli"
 Result = TypeVar("Result")
+
+
+def _username(value: str) -> str:
+    try:
+        return str(TypeAdapter(Username).validate_python(value))
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError("3-64 characters: lower-case letters, digits, '.', '_', '-'") from error
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,18 +42,18 @@ def _parser() -> argparse.ArgumentParser:
     create_user = commands.add_parser("create-user", help="create an account; prints its password and token once")
     create_user.add_argument("--org", choices=sorted(ORGANISATIONS), help="required except for --role bot")
     create_user.add_argument("--role", choices=[role.value for role in Role], required=True)
-    create_user.add_argument("--username", required=True)
+    create_user.add_argument("--username", required=True, type=_username)
     commands.add_parser("retention", help="anonymise closed tickets past the retention period, once")
     return parser
 
 
-def _with_sessions(settings: Settings, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[Result]]) -> Result:
+def _with_sessions(settings: Settings, work: Callable[[Sessions], Awaitable[Result]]) -> Result:
     async def run() -> Result:
-        engine = create_engine_for_app(settings.database_url)
+        database = Database(settings.database_url)
         try:
-            return await work(session_factory(engine))
+            return await work(database.sessions)
         finally:
-            await engine.dispose()
+            await database.dispose()
 
     return asyncio.run(run())
 
@@ -68,7 +76,7 @@ def create_user(settings: Settings, org: str | None, role: Role, username: str) 
     password = None if role is Role.BOT else accounts.new_password()
     token = accounts.new_token()
 
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async def work(sessions: Sessions) -> None:
         now = utc_now()
         async with sessions() as session, session.begin():
             user = await accounts.create_user(

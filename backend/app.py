@@ -1,5 +1,7 @@
 """The Sanic application factory."""
 
+import asyncio
+import logging
 from datetime import timedelta
 
 from sanic import Sanic
@@ -12,11 +14,14 @@ from backend.api.openapi_docs import describe_api
 from backend.api.requests import App
 from backend.api.tickets import tickets_bp
 from backend.api.users import users_bp
-from backend.database.engine import create_engine_for_app, session_factory
+from backend.database.engine import Database
 from backend.services.clock import Clock, utc_now
+from backend.services.forwarding import deliver_due
 from backend.settings import Settings
+from backend.web.routes import install_staff_ui
 
 APP_NAME = "lotse_backend"
+log = logging.getLogger("backend.forwarding")
 OPENAPI_PREFIX = "/api/v1/docs"  # ReDoc at /api/v1/docs, the document at /api/v1/docs/openapi.json
 
 
@@ -27,6 +32,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> App:
     app.ctx.clock = clock
     app.ctx.first_response_target = timedelta(hours=settings.first_response_target_hours)
     app.blueprint([health_bp, tickets_bp, users_bp])
+    install_staff_ui(app)
     register_error_handlers(app)
     install_guard(app)
     _manage_database(app, settings)
@@ -56,9 +62,29 @@ def _configure(app: App, settings: Settings) -> None:
 def _manage_database(app: App, settings: Settings) -> None:
     @app.before_server_start
     async def _open(app: App) -> None:
-        app.ctx.engine = create_engine_for_app(settings.database_url)
-        app.ctx.sessions = session_factory(app.ctx.engine)
+        app.ctx.database = Database(settings.database_url)
+        app.ctx.sessions = app.ctx.database.sessions
+
+    @app.after_server_start
+    async def _start_delivery(app: App) -> None:
+        if settings.forward_worker:
+            app.add_task(_delivery_worker(app, settings), name="forwarding")
+
+    @app.before_server_stop
+    async def _stop_delivery(app: App) -> None:
+        if settings.forward_worker:
+            await app.cancel_task("forwarding", raise_exception=False)
 
     @app.after_server_stop
     async def _close(app: App) -> None:
-        await app.ctx.engine.dispose()
+        await app.ctx.database.dispose()
+
+
+async def _delivery_worker(app: App, settings: Settings) -> None:
+    """Delivers due case packages, one pass every few seconds, for as long as the server runs."""
+    while True:
+        try:
+            await deliver_due(app.ctx.sessions, settings, app.ctx.clock())
+        except Exception as error:  # noqa: BLE001 (the loop must survive; the queue keeps the work)
+            log.error("delivery pass failed: %s", type(error).__name__)
+        await asyncio.sleep(settings.forward_poll_seconds)

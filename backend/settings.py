@@ -16,6 +16,23 @@ class Settings(BaseSettings):
     first_response_target_hours: int = Field(default=48, ge=1, le=24 * 30)
     retention_days: int = Field(default=180, ge=1)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
+    # staff UI
+    session_minutes: int = Field(default=8 * 60, ge=5)
+    secure_cookies: bool = False
+    login_max_failures_per_user: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=50, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+    # forwarding to the Zentralstelle: an HTTP endpoint (HMAC-signed) or SMTP
+    forward_url: str = ""
+    forward_hmac_secret: str = ""
+    forward_smtp_host: str = ""
+    forward_smtp_port: int = 25
+    forward_mail_from: str = ""
+    forward_mail_to: str = ""
+    forward_worker: bool = True
+    forward_poll_seconds: float = Field(default=5.0, gt=0)
+    forward_max_attempts: int = Field(default=8, ge=1)
+    forward_backoff_seconds: float = Field(default=30.0, gt=0)
 
     @model_validator(mode="after")
     def default_database_in_var_dir(self) -> "Settings":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +12,8 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.checklist import ChecklistCase, ticket_checklist
+from bot.pathfinder import find_path
+from bot.pathfinder_dialogue import path_input
 from bot.privacy import consent_text_version
 from bot.reference import new_link_code, new_reference
 from bot.routing import Routing, RoutingCase, route
@@ -42,6 +44,7 @@ class CaseDraft:
     occupation: Optional[str]
     business_type: Optional[str]
     language: str
+    path_answers: Dict[str, Any] = field(default_factory=dict)  # pf_* slots, when the path finder ran
 
     def routing(self, day: date) -> Routing:
         return route(RoutingCase(business_type=self.business_type or "neither", occupation=self.occupation), day)
@@ -53,8 +56,34 @@ class CaseDraft:
             "contact_email": self.contact_email,
             "occupation": self.occupation,
             "contact_language": self.language,
+            **self._path_fields(),
         }
         return {key: value for key, value in fields.items() if value is not None}
+
+    def _path_fields(self) -> Dict[str, Any]:
+        answers = self.path_answers
+        if not answers.get("pf_qualification"):
+            return {}
+        salary = answers.get("pf_salary")
+        return {
+            "qualification": {
+                "type": answers["pf_qualification"],
+                "recognition_status": answers.get("pf_recognition") or "unknown",
+            },
+            "salary_annual_eur": round(float(salary)) if salary is not None else None,  # whole euros in the ticket
+            "collective_agreement": _yes_no(answers.get("pf_collective_agreement")),
+            "age_band": {"yes": "45_or_over", "no": "under_45"}.get(str(answers.get("pf_age_45"))),
+        }
+
+    def no_prospect(self, day: date) -> Dict[str, Any]:
+        """The path finder's findings on what was gathered; none when it did not run."""
+        if not self.path_answers.get("pf_qualification"):
+            return {"flag": False, "reasons": []}
+        return find_path(path_input(self.path_answers), day).ticket_no_prospect()
+
+
+def _yes_no(answer: Any) -> Optional[bool]:
+    return {"yes": True, "no": False}.get(str(answer))
 
 
 @dataclass(frozen=True)
@@ -74,7 +103,7 @@ def build_ticket(draft: CaseDraft, day: date, now: datetime) -> Ticket:
         "case": draft.case_fields(),
         "routing": routing.as_ticket("de"),  # staff read German display names
         "checklist": ticket_checklist(ChecklistCase()),
-        "no_prospect": {"flag": False, "reasons": []},
+        "no_prospect": draft.no_prospect(day),
         "candidate_link_code": link_code,
         "consent": {"given_at": now.isoformat(), "text_version": consent_text_version()},
     }

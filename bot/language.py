@@ -10,8 +10,10 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Mapping, Optional
 
+import yaml
 from lingua import ConfidenceValue, Language, LanguageDetector, LanguageDetectorBuilder
 
 SUPPORTED_LANGUAGES = ("de", "en")
@@ -33,7 +35,9 @@ _OTHERS = (
     Language.TURKISH,
     Language.UKRAINIAN,
 )
+HINTS_FILE = Path(__file__).with_name("language_hints.yml")
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+_NOT_PROSE = re.compile(r"@|://|^www\.|^/|\.(de|com|org|net|eu|info)\b", re.IGNORECASE)
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 
 
@@ -43,12 +47,16 @@ class LanguagePolicy:
 
     min_words: int = 4
     min_confidence: float = 0.9
+    initial_min_confidence: float = 0.7  # a new conversation has no language to keep
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "LanguagePolicy":
         return cls(
             min_words=int(environ.get("LOTSE_LANGUAGE_MIN_WORDS", cls.min_words)),
             min_confidence=float(environ.get("LOTSE_LANGUAGE_MIN_CONFIDENCE", cls.min_confidence)),
+            initial_min_confidence=float(
+                environ.get("LOTSE_LANGUAGE_INITIAL_MIN_CONFIDENCE", cls.initial_min_confidence)
+            ),
         )
 
 
@@ -93,8 +101,13 @@ def _wide_detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
 
+def prose(text: str) -> str:
+    """The text without e-mail addresses, links and payloads, which say nothing about the language."""
+    return " ".join(token for token in text.split() if not _NOT_PROSE.search(token))
+
+
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(_WORD.findall(prose(text)))
 
 
 def _iso(value: ConfidenceValue) -> str:
@@ -106,11 +119,26 @@ def _is_non_latin(text: str) -> bool:
     return bool(letters) and not any(_LATIN_LETTER.match(char) for char in letters)
 
 
+@lru_cache(maxsize=1)
+def _hints() -> dict[str, str]:
+    document = yaml.safe_load(HINTS_FILE.read_text(encoding="utf-8"))
+    return {word: language for language, words in document.items() for word in words}
+
+
+def _hinted_language(text: str) -> Optional[str]:
+    hinted = {_hints().get(word.lower()) for word in _WORD.findall(text)} - {None}
+    return hinted.pop() if len(hinted) == 1 else None
+
+
 def detect(text: str, policy: LanguagePolicy = LanguagePolicy()) -> Detection:
     """Detects the message's language; `foreign_language` only when it is clearly neither DE nor EN."""
+    text = prose(text)
     words = count_words(text)
     if words == 0:
         return Detection(language=None, confidence=0.0, words=0)
+    hinted = _hinted_language(text) if words < policy.min_words else None
+    if hinted:
+        return Detection(language=hinted, confidence=1.0, words=words)
     spoken = _spoken_detector().compute_language_confidence_values(text)[0]
     detection = Detection(language=_iso(spoken), confidence=spoken.value, words=words)
     return _with_foreign_language(detection, text, policy)
@@ -170,7 +198,8 @@ def choose_language(
     if channel and (state.current is None or channel != state.last_channel_language):
         base = channel
     if base is None:
-        return detection.language or DEFAULT_LANGUAGE
+        confident = detection.confidence >= policy.initial_min_confidence
+        return detection.language if detection.language and confident else DEFAULT_LANGUAGE
     if _confident_switch(detection, policy):
         return detection.language or base
     return base

@@ -35,6 +35,13 @@ def _error(status: int, code: str, message: str) -> HTTPResponse:
     return response.json({"error": {"code": code, "message": message}}, status=status)
 
 
+class WholeMessageCollector(CollectingOutputChannel):
+    """Keeps a text with paragraphs as one message (Rasa's collector splits it at blank lines)."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
 class HardenedRestInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -61,7 +68,7 @@ class HardenedRestInput(InputChannel):
                 sender, text, metadata = self._parse(request)
             except InvalidRequest as invalid:
                 return _error(400, invalid.code, str(invalid))
-            collector = CollectingOutputChannel()
+            collector = WholeMessageCollector()
             message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             try:
                 await on_new_message(message)

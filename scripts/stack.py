@@ -24,6 +24,7 @@ RASA_BIN = REPO / ".venv-rasa" / "bin"
 BACKEND_PYTHON = REPO / ".venv-backend" / "bin" / "python"
 MODEL = REPO / "models" / "lotse.tar.gz"
 READY_TIMEOUT_SECONDS = 240
+RETENTION_INTERVAL_SECONDS = 3600
 ENV_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)\}")
 
 
@@ -87,6 +88,11 @@ class Stack:
                 f"http://127.0.0.1:{p.actions}/health",
             ),
             ProcessSpec("outbox", [str(RASA_BIN / "python"), "-m", "actions.outbox_worker"], None),
+            ProcessSpec(
+                "retention",
+                ["bash", "-c", f"while sleep {RETENTION_INTERVAL_SECONDS}; do '{BACKEND_PYTHON}' -m backend retention; done"],
+                None,
+            ),
             ProcessSpec(
                 "rasa",
                 [

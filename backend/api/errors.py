@@ -11,6 +11,7 @@ from sanic.response import HTTPResponse, json
 
 from backend.api.requests import App
 from backend.services.errors import ApiError
+from backend.web.render import error_page, is_staff_path
 
 log = logging.getLogger("backend.errors")
 
@@ -33,10 +34,14 @@ SANIC_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 
 def register_error_handlers(app: App) -> None:
     @app.exception(ApiError)
     async def _api_error(request: Request, error: ApiError) -> HTTPResponse:
+        if is_staff_path(request):
+            return error_page(request, error.status)
         return error_response(error.status, error.code, error.message, error.details)
 
     @app.exception(ValidationError)
     async def _validation_error(request: Request, error: ValidationError) -> HTTPResponse:
+        if is_staff_path(request):
+            return error_page(request, 422)
         return error_response(422, "validation_failed", "The request is not valid.", validation_details(error))
 
     @app.exception(SanicException)
@@ -44,6 +49,8 @@ def register_error_handlers(app: App) -> None:
         status = error.status_code
         if status >= 500:
             return _internal_error(request, error)
+        if is_staff_path(request):
+            return error_page(request, status)
         return error_response(status, SANIC_CODES.get(status, "http_error"), _public_message(error))
 
     @app.exception(Exception)
@@ -61,4 +68,6 @@ def _internal_error(request: Request, error: BaseException) -> HTTPResponse:
     where = " <- ".join(f"{frame.filename}:{frame.lineno} {frame.name}" for frame in reversed(frames[-5:]))
     route = request.route.path if request.route else "?"
     log.error("unhandled %s on %s %s at %s", type(error).__name__, request.method, route, where)
+    if is_staff_path(request):
+        return error_page(request, 500)
     return error_response(500, "internal_error", "Internal error.")

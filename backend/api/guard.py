@@ -10,6 +10,8 @@ from backend.api.requests import App
 from backend.domain.permissions import Action
 from backend.services.access import require
 from backend.services.accounts import authenticate
+from backend.web.auth import authenticate_staff
+from backend.web.render import is_staff_path
 
 access_log = logging.getLogger("backend.access")
 PUBLIC_BLUEPRINTS = frozenset({"openapi"})  # sanic-ext's OpenAPI document and ReDoc page
@@ -37,6 +39,8 @@ async def _guard(request: Request) -> HTTPResponse | None:
     action = route_action(request)
     if action is None:
         return error_response(403, "route_not_protected", "This route declares no permission.")
+    if is_staff_path(request):
+        return await authenticate_staff(request, action)
     token = bearer_token(request)
     caller = None
     if token is not None:

@@ -25,6 +25,6 @@ def json_body(model: type[BaseModel]) -> Callable[[Handler], Handler]:
 
 def describe_api(app: App) -> None:
     app.ext.openapi.describe("Lotse partners' backend", version="1")
-    app.ext.openapi.raw({"components": {"schemas": _schemas}})
+    app.ext.openapi.raw({"components": {"schemas": _schemas}})  # type: ignore[no-untyped-call]
     app.ext.openapi.add_security_scheme("token", "http", bearer_format="opaque", description="API token")
     app.ext.openapi.secured("token")

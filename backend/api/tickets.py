@@ -6,7 +6,8 @@ from sanic.response import HTTPResponse, json
 
 from backend.api import requests as req
 from backend.api.openapi_docs import json_body
-from backend.api.schemas import (
+from backend.domain.permissions import Action
+from backend.schemas import (
     AssigneeUpdate,
     ChecklistUpdate,
     CommentCreate,
@@ -17,8 +18,7 @@ from backend.api.schemas import (
     TicketSubmission,
     TransitionRequest,
 )
-from backend.domain.permissions import Action
-from backend.services import audit, retention, tickets
+from backend.services import audit, forwarding, retention, tickets
 from backend.services.access import ticket_for
 from backend.services.errors import ApiError
 from backend.services.ticket_view import comment_json, ticket_json, ticket_status_json
@@ -44,7 +44,7 @@ async def list_tickets(request: Request) -> HTTPResponse:
     filters = req.query(request, TicketQuery)
     now = req.now(request)
     async with req.transaction(request) as session:
-        items, total = await tickets.list_tickets(session, req.principal(request), filters)
+        items, total = await tickets.list_tickets(session, req.principal(request), filters, now)
         page = [ticket_json(ticket, now) for ticket in items]
     return json({"items": page, "total": total, "limit": filters.limit, "offset": filters.offset})
 
@@ -74,7 +74,7 @@ async def transition(request: Request, reference: str) -> HTTPResponse:
     async with req.transaction(request) as session:
         caller = req.principal(request)
         ticket = await ticket_for(session, caller, reference, Action.TICKET_TRANSITION)
-        await tickets.transition(session, caller, ticket, change, now)
+        await forwarding.change_status(session, caller, ticket, change, now)
         return json(ticket_json(ticket, now))
 
 

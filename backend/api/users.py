@@ -5,8 +5,8 @@ from sanic.response import HTTPResponse, json
 
 from backend.api import requests as req
 from backend.api.openapi_docs import json_body
-from backend.api.schemas import UserCreate
 from backend.domain.permissions import Action
+from backend.schemas import UserCreate
 from backend.services import accounts
 from backend.services.access import require_user_in_scope
 from backend.services.errors import ApiError

@@ -1,5 +1,8 @@
 """Engines for the app (async) and for migrations (sync) from one DATABASE_URL."""
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -58,5 +61,27 @@ def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
+class Database:
+    """The engine and its sessions. On SQLite, sessions of this process queue on an asyncio
+    lock: SQLite has one writer at a time, and its busy handler polls with growing sleeps,
+    which made the p95 latency several times the median under concurrent requests."""
+
+    def __init__(self, database_url: str) -> None:
+        self.engine = create_engine_for_app(database_url)
+        self._factory = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._one_at_a_time = asyncio.Lock() if is_sqlite(database_url) else None
+
+    @asynccontextmanager
+    async def sessions(self) -> AsyncIterator[AsyncSession]:
+        if self._one_at_a_time is None:
+            async with self._factory() as session:
+                yield session
+            return
+        async with self._one_at_a_time, self._factory() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -36,6 +36,7 @@ class Action(StrEnum):
     USER_CREATE = "user.create"
     USER_DEACTIVATE = "user.deactivate"
     USER_REVOKE_TOKENS = "user.revoke_tokens"
+    DASHBOARD_VIEW = "dashboard.view"
 
 
 # Refusing one of these on a given ticket answers 404, so that a ticket the caller may not
@@ -66,6 +67,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
         Action.USER_CREATE: Scope.OWN_ORG,
         Action.USER_DEACTIVATE: Scope.OWN_ORG,
         Action.USER_REVOKE_TOKENS: Scope.OWN_ORG,
+        Action.DASHBOARD_VIEW: Scope.VISIBLE,
     },
 }
 

@@ -28,13 +28,6 @@ class Principal:
     organisation: str | None
 
 
-@dataclass(frozen=True)
-class IssuedCredentials:
-    username: str
-    password: str | None
-    api_token: str
-
-
 class AccountError(ValueError):
     pass
 

@@ -13,8 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.database.engine import Sessions
 from backend.domain.permissions import Role
 from backend.services import accounts
 from backend.services.accounts import new_password, new_token
@@ -81,7 +82,7 @@ async def _ensure_account(session: AsyncSession, account: DevAccount, entry: dic
         await accounts.add_token(session, user, entry["api_token"], now)
 
 
-async def ensure_dev_accounts(sessions: async_sessionmaker[AsyncSession], path: Path, now: datetime) -> None:
+async def ensure_dev_accounts(sessions: Sessions, path: Path, now: datetime) -> None:
     content = load_or_create_file(path)
     async with sessions() as session, session.begin():
         for account in DEV_ACCOUNTS:

@@ -4,12 +4,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.database.engine import Sessions
 from backend.database.models import Comment, Ticket
 from backend.domain.personal_data import anonymised_case
 from backend.domain.statuses import Status
-from backend.services import audit
+from backend.services import audit, forwarding
 from backend.services.tickets import search_text
 
 
@@ -30,6 +31,7 @@ async def remove_personal_data(
     ticket.personal_data_removed_at = now
     ticket.personal_data_removal_kind = kind.value
     ticket.updated_at = now
+    await forwarding.forget_package_contents(session, ticket)
     comments = await session.execute(
         update(Comment).where(Comment.ticket_id == ticket.id).values(body="", body_removed=True).returning(Comment.id)
     )
@@ -44,7 +46,7 @@ async def remove_personal_data(
     )
 
 
-async def run_retention(sessions: async_sessionmaker[AsyncSession], now: datetime, retention_days: int) -> list[str]:
+async def run_retention(sessions: Sessions, now: datetime, retention_days: int) -> list[str]:
     """Anonymises every closed ticket whose closing is older than the retention period.
 
     Returns the references it anonymised.

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.api.schemas import NoProspect, RerouteRequest, TicketQuery, TicketSubmission, TransitionRequest
 from backend.database.models import ChecklistItem, Comment, Ticket, User
 from backend.domain.checklist import ItemState
 from backend.domain.organisations import DEFAULT_PRE_CHECK_ORG, ORGANISATIONS, RECEIVING_ORG
 from backend.domain.permissions import Action, Role
 from backend.domain.statuses import REROUTABLE, TRANSITIONS, Party, Status, allowed_outcomes, allowed_targets
+from backend.schemas import NoProspect, RerouteRequest, TicketQuery, TicketSubmission, TransitionRequest
 from backend.services import audit
 from backend.services.access import require, visible_tickets
 from backend.services.accounts import Principal, find_user
@@ -313,7 +313,18 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(query: Select[Any], filters: TicketQuery) -> Select[Any]:
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    """SQL twin of `backend.domain.deadlines.first_response(...).overdue`."""
+    unanswered_and_late = and_(Ticket.first_responded_at.is_(None), Ticket.first_response_due_at < now)
+    answered_late = and_(
+        Ticket.first_responded_at.is_not(None), Ticket.first_responded_at > Ticket.first_response_due_at
+    )  # spelled out so that NOT(...) never meets a NULL
+    return or_(unanswered_and_late, answered_late)
+
+
+def _filtered(query: Select[Any], filters: TicketQuery, now: datetime) -> Select[Any]:
+    if filters.overdue is not None:
+        query = query.where(_overdue(now) if filters.overdue else not_(_overdue(now)))
     if filters.status:
         query = query.where(Ticket.status == filters.status.value)
     if filters.organisation:
@@ -329,12 +340,27 @@ def _filtered(query: Select[Any], filters: TicketQuery) -> Select[Any]:
     return query
 
 
-async def list_tickets(session: AsyncSession, principal: Principal, filters: TicketQuery) -> tuple[list[Ticket], int]:
+async def list_tickets(
+    session: AsyncSession, principal: Principal, filters: TicketQuery, now: datetime
+) -> tuple[list[Ticket], int]:
     require(principal, Action.TICKET_LIST)
-    base = _filtered(select(Ticket.id).where(visible_tickets(principal)), filters)
+    base = _filtered(select(Ticket.id).where(visible_tickets(principal)), filters, now)
     total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
     ids = base.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(filters.limit).offset(filters.offset)
     page = (
         select(Ticket).where(Ticket.id.in_(ids.scalar_subquery())).order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
     return list((await session.scalars(page)).unique().all()), total
+
+
+def transition_options(principal: Principal, ticket: Ticket) -> list[Status]:
+    """The statuses this principal may move the ticket to now (what the UI offers)."""
+    origin = Status(ticket.status)
+    return [target for target in allowed_targets(origin) if _may_make(principal, ticket, TRANSITIONS[(origin, target)])]
+
+
+async def eligible_assignees(session: AsyncSession, ticket: Ticket) -> list[str]:
+    query = select(User.username).where(
+        User.organisation == ticket.pre_check_org, User.active.is_(True), User.role != Role.BOT
+    )
+    return list((await session.scalars(query.order_by(User.username))).all())

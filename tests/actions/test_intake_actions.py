@@ -49,3 +49,30 @@ async def test_consent_question_shows_summary_routing_and_privacy_settings() -> 
     for expected in ("Tischlerei Eiche", "Handwerk", "Tischler", "a@eiche.de", "Handwerkskammer Hannover", "Art. 6 Abs. 1 lit. a DSGVO"):
         assert expected in message
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+def _asked(slot: str, text: str, intent: str, confidence: float):
+    event = user_event(text, intent)
+    event["parse_data"]["intent"]["confidence"] = confidence
+    return tracker_with([event], slots={"language": "de", "requested_slot": slot})
+
+
+async def test_an_answer_misread_as_a_weak_question_is_still_taken() -> None:
+    tracker = _asked("company_name", "Nordlicht Software AG", "bot_challenge", 0.4)
+    assert await ValidateIntakeForm().extract_company_name(CollectingDispatcher(), tracker, {}) == {"company_name": "Nordlicht Software AG"}
+
+
+async def test_a_confident_question_in_between_is_not_taken_as_the_answer() -> None:
+    tracker = _asked("company_name", "Was kostet das Verfahren?", "ask_fee_procedure", 0.97)
+    assert await ValidateIntakeForm().extract_company_name(CollectingDispatcher(), tracker, {}) == {}
+
+
+async def test_a_button_payload_is_not_a_free_text_answer() -> None:
+    tracker = _asked("company_name", '/inform{"business_type": "craft"}', "inform", 1.0)
+    assert await ValidateIntakeForm().extract_company_name(CollectingDispatcher(), tracker, {}) == {}
+
+
+async def test_only_the_requested_slot_is_extracted() -> None:
+    tracker = _asked("occupation", "Tischler", "inform", 0.9)
+    assert await ValidateIntakeForm().extract_company_name(CollectingDispatcher(), tracker, {}) == {}
+    assert await ValidateIntakeForm().extract_occupation(CollectingDispatcher(), tracker, {}) == {"occupation": "Tischler"}

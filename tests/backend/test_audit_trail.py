@@ -1,7 +1,7 @@
 """D3: every change is in the append-only audit trail; nothing can edit or delete it."""
 
 import pytest
-from conftest import Api, FakeClock
+from backend_harness import Api, FakeClock
 from sanic import Sanic
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError

@@ -6,19 +6,38 @@ new route has to be thought through here.
 """
 
 import itertools
+from datetime import timedelta
 from typing import Any
 
-from conftest import Account, Api, FakeClock
-from sanic import Sanic
+import httpx
+from asgi_lifespan import LifespanManager
+from backend_harness import Account, Api, FakeClock
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, json
 from ticket_bodies import ticket_body
 
+from backend.app import create_app
 from backend.domain.permissions import Role
 from backend.services import accounts as account_service
+from backend.services import staff_sessions
+from backend.services.accounts import Principal
+from backend.settings import Settings
 
-PUBLIC = {"api/v1/health", "api/v1/docs", "api/v1/docs/redoc", "api/v1/docs/openapi.json"}
+PUBLIC = {
+    "api/v1/health",
+    "api/v1/docs",
+    "api/v1/docs/redoc",
+    "api/v1/docs/openapi.json",
+    "staff",
+    "staff/login",
+    "staff/logout",
+    "staff/language/<language:str>",
+    "staff/static/staff.css",
+}
 CALLERS = ("anonymous", "bot", "hwk", "hwk_admin", "zentralstelle", "zentralstelle_admin")
 T = "api/v1/tickets/<reference:str>"
 U = "api/v1/users/<username:str>"
+S = "staff/tickets/<reference:str>"
 
 # caller → (status on own resource, status on another organisation's resource)
 READ = {
@@ -91,6 +110,38 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, int]]] = {
 }
 
 
+# Staff UI (session cookie, CSRF token in the form): a successful form POST redirects (303); no
+# session, or a bot (which cannot log in to the UI), is redirected to the login (303).
+UI_NO_SESSION = {"anonymous": (303, 303), "bot": (303, 303)}
+UI_READ = UI_NO_SESSION | {
+    caller: (200, 404) for caller in ("hwk", "hwk_admin", "zentralstelle", "zentralstelle_admin")
+}
+UI_FORM = UI_NO_SESSION | {
+    caller: (303, 404) for caller in ("hwk", "hwk_admin", "zentralstelle", "zentralstelle_admin")
+}
+UI_PRE_CHECK_FORM = UI_FORM | {"zentralstelle": (403, 404), "zentralstelle_admin": (403, 404)}
+UI_PACKAGE = UI_READ | {"hwk": (404, 404), "hwk_admin": (404, 404)}  # only the forwarded ticket has one
+
+EXPECTED |= {
+    ("GET", "staff/tickets"): UI_NO_SESSION
+    | _same({"hwk": 200, "hwk_admin": 200, "zentralstelle": 200, "zentralstelle_admin": 200}),
+    ("GET", "staff/dashboard"): UI_NO_SESSION
+    | _same({"hwk": 403, "hwk_admin": 200, "zentralstelle": 403, "zentralstelle_admin": 200}),
+    ("GET", S): UI_READ,
+    ("GET", f"{S}/package.json"): UI_PACKAGE,
+    ("GET", f"{S}/package.pdf"): UI_PACKAGE,
+    ("POST", f"{S}/transitions"): UI_FORM,
+    ("POST", f"{S}/checklist"): UI_PRE_CHECK_FORM,
+    ("POST", f"{S}/comments"): UI_FORM,
+    ("POST", f"{S}/assignee"): UI_PRE_CHECK_FORM,
+}
+UI_FORMS: dict[str, dict[str, str]] = {
+    f"{S}/checklist": {"item.vollmacht": "checked"},
+    f"{S}/comments": {"body": "Notiz"},
+    f"{S}/assignee": {"username": ""},
+}
+
+
 class World:
     """Fresh tickets and users for each check, so that earlier checks cannot change the outcome."""
 
@@ -119,6 +170,18 @@ class World:
                 session, username=username, role=Role.STAFF, organisation=org, actor="test", now=self.clock()
             )
         return username
+
+    async def ui_session(self, caller: str) -> dict[str, str]:
+        """Cookie header and CSRF token of a fresh staff UI session (none for anonymous and bot)."""
+        account = self.api.accounts.get(caller)
+        if account is None or account.role is Role.BOT:
+            return {}
+        async with self.app.ctx.sessions() as session, session.begin():
+            user = await account_service.find_user(session, account.username)
+            assert user is not None
+            principal = Principal(user.id, user.username, Role(user.role), user.organisation)
+            token, csrf = await staff_sessions.start(session, principal, None, timedelta(hours=1), self.clock())
+        return {"cookie": f"lotse_session={token}", "csrf_token": csrf}
 
     async def own_and_other_user(self, caller: str) -> tuple[str, str]:
         own_org = "zentralstelle" if caller.startswith("zentralstelle") else "hwk_hannover"
@@ -158,7 +221,24 @@ async def _targets(path: str, caller: str, world: World) -> tuple[str | None, st
     return None, None
 
 
+async def _ui_status(api: Api, caller: str, method: str, path: str, target: str | None, world: World) -> int:
+    login = await world.ui_session(caller)
+    headers = {"cookie": login["cookie"]} if login else {}
+    form = None
+    if method == "POST":
+        transition = (
+            {"to": "closed", "outcome": "pre_approval_granted"}
+            if caller.startswith("zentralstelle")
+            else {"to": "in_pre_check"}
+        )
+        form = {"csrf_token": login.get("csrf_token", ""), **UI_FORMS.get(path, transition)}
+    response = await api.client.request(method, _url(path, target), headers=headers, data=form)
+    return response.status_code
+
+
 async def _status(api: Api, caller: str, method: str, path: str, target: str | None, world: World) -> tuple[int, Any]:
+    if path.startswith("staff/"):
+        return await _ui_status(api, caller, method, path, target, world), None
     account: Account | None = api.accounts.get(caller)
     headers = account.headers if account else {}
     response = await api.client.request(
@@ -191,7 +271,7 @@ async def test_each_caller_on_each_route_for_own_and_other_organisation(api: Api
             own_status, own_body = await _status(api, caller, method, path, own, world)
             if (own_status, other_status) != (expected_own, expected_other):
                 mismatches.append((method, path, caller, (own_status, other_status), (expected_own, expected_other)))
-            if own_status >= 400:
+            if own_status >= 400 and not path.startswith("staff/"):
                 assert set(own_body) == {"error"}, (method, path, caller)
     assert mismatches == []
 
@@ -204,3 +284,19 @@ async def test_the_list_shows_own_tickets_and_never_another_organisations(
         own, other = await world.own_and_other_ticket(caller)
         listed = {item["reference"] for item in (await api.call(caller, "GET", "/api/v1/tickets", 200))["items"]}
         assert own in listed and other not in listed, caller
+
+
+async def test_a_route_without_a_declared_permission_is_refused(settings: Settings, clock: FakeClock) -> None:
+    application = create_app(settings, clock)
+
+    @application.get("/api/v1/forgotten")
+    async def forgotten(request: Request) -> HTTPResponse:
+        return json({"secret": True})
+
+    async with LifespanManager(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://backend.test") as client:
+            response = await client.get("/api/v1/forgotten")
+        assert ("GET", "api/v1/forgotten") in _routes(application)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "route_not_protected"

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from backend.__main__ import prepare_database
-from backend.database.engine import create_engine_for_app, session_factory
+from backend.database.engine import Database
 from backend.database.models import User
 from backend.services.accounts import Principal, authenticate, password_matches
 from backend.settings import Settings
@@ -18,24 +18,24 @@ STAFF_KEYS = ("ihk_hannover", "hwk_hannover", "welcome_center", "zentralstelle",
 
 def _principal(settings: Settings, token: str) -> Principal | None:
     async def lookup() -> Principal | None:
-        engine = create_engine_for_app(settings.database_url)
+        database = Database(settings.database_url)
         try:
-            async with session_factory(engine)() as session:
+            async with database.sessions() as session:
                 return await authenticate(session, token)
         finally:
-            await engine.dispose()
+            await database.dispose()
 
     return asyncio.run(lookup())
 
 
 def _user_count(settings: Settings) -> int:
     async def count() -> int:
-        engine = create_engine_for_app(settings.database_url)
+        database = Database(settings.database_url)
         try:
-            async with session_factory(engine)() as session:
+            async with database.sessions() as session:
                 return await session.scalar(select(func.count()).select_from(User)) or 0
         finally:
-            await engine.dispose()
+            await database.dispose()
 
     return asyncio.run(count())
 
@@ -96,14 +96,20 @@ def test_file_passwords_match_the_stored_argon2_hashes(settings: Settings) -> No
     content = json.loads(settings.credentials_file.read_text())
 
     async def stored_hash() -> str | None:
-        engine = create_engine_for_app(settings.database_url)
+        database = Database(settings.database_url)
         try:
-            async with session_factory(engine)() as session:
+            async with database.sessions() as session:
                 return await session.scalar(select(User.password_hash).where(User.username == "admin"))
         finally:
-            await engine.dispose()
+            await database.dispose()
 
     password_hash = asyncio.run(stored_hash())
     assert password_hash is not None and password_hash.startswith("$argon2")
     assert password_matches(password_hash, content["admin"]["password"])
     assert not password_matches(password_hash, "wrong")
+
+
+def test_a_new_sqlite_database_is_private_to_the_owner(tmp_path: Path) -> None:
+    fresh = Settings(var_dir=tmp_path / "var", profile="production")
+    prepare_database(fresh)
+    assert stat.S_IMODE((tmp_path / "var" / "backend.sqlite3").stat().st_mode) == 0o600

@@ -3,7 +3,7 @@
 import logging
 
 import pytest
-from conftest import Api
+from backend_harness import Api
 from ticket_bodies import FULL_BODY, ticket_body
 
 from backend.services import tickets

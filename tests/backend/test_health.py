@@ -1,4 +1,4 @@
-from conftest import Api
+from backend_harness import Api
 
 
 async def test_health_answers_ok_json_without_a_token(api: Api) -> None:

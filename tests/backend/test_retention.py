@@ -1,10 +1,16 @@
 """D12: closed tickets are anonymised after the retention period; deletion requests at once."""
 
-from conftest import Api, FakeClock
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from backend_harness import Api, FakeClock
 from sanic import Sanic
 from ticket_bodies import ticket_body
 
+from backend.__main__ import retention as retention_command
 from backend.services.retention import run_retention
+from backend.settings import Settings
 
 REF = "LT-2026-7K3QZD"
 TICKET = f"/api/v1/tickets/{REF}"
@@ -86,3 +92,14 @@ async def test_a_repeated_submission_after_erasure_does_not_restore_the_data(api
     await api.call("hwk_admin", "POST", f"{TICKET}/erasure", 200)
     replay = await api.create(ticket_body(), expect=200)
     assert replay["case"] == RETAINED_CASE
+
+
+async def test_the_retention_command_anonymises_old_closed_tickets(
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock.now = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)  # long before any real "now" minus 180 days
+    await _closed_ticket_with_comment(api, clock)
+    assert await asyncio.to_thread(retention_command, settings) == 0
+    assert "anonymised 1 closed ticket(s) older than 180 days" in capsys.readouterr().out
+    ticket = await api.call("hwk", "GET", TICKET, 200)
+    assert ticket["case"] == RETAINED_CASE

@@ -3,7 +3,7 @@
 import copy
 
 import pytest
-from conftest import Api
+from backend_harness import Api
 from ticket_bodies import FULL_BODY, MINIMAL_BODY, ticket_body
 
 
@@ -133,3 +133,17 @@ async def test_bot_reads_only_the_status_of_a_ticket(api: Api) -> None:
     await api.call("bot", "GET", "/api/v1/tickets/LT-2026-7K3QZD", 404)
     await api.call("bot", "GET", "/api/v1/tickets/LT-2026-AAAAAA/status", 404)
     await api.call("hwk", "GET", "/api/v1/tickets/LT-2026-7K3QZD/status", 404)
+
+
+async def test_concurrent_identical_submissions_create_one_ticket(api: Api) -> None:
+    import asyncio
+
+    responses = await asyncio.gather(
+        *(api.client.post("/api/v1/tickets", json=FULL_BODY, headers=api.accounts["bot"].headers) for _ in range(6))
+    )
+    assert sorted(response.status_code for response in responses) == [200, 200, 200, 200, 200, 201]
+    assert len({response.json()["reference"] for response in responses}) == 1
+    listed = await api.call("hwk", "GET", "/api/v1/tickets", 200)
+    assert listed["total"] == 1
+    events = await api.call("hwk", "GET", "/api/v1/tickets/LT-2026-7K3QZD/audit", 200)
+    assert [event["action"] for event in events["items"]] == ["ticket_created"]

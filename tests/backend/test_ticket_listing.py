@@ -1,6 +1,6 @@
 """D6 visibility and D9 list filters, pagination and search."""
 
-from conftest import Api, FakeClock
+from backend_harness import Api, FakeClock
 
 
 async def _three_hwk_tickets_and_one_ihk(api: Api, clock: FakeClock) -> None:
@@ -105,3 +105,17 @@ async def test_invalid_query_parameters_are_422_with_details(api: Api) -> None:
         "message": "Give each query parameter once.",
         "details": ["status"],
     }
+
+
+async def test_filter_by_overdue_first_response(api: Api, clock: FakeClock) -> None:
+    await api.ticket("LT-2026-AAAAA1")
+    await api.ticket("LT-2026-BBBBB2")
+    clock.advance(hours=47)
+    await api.move("hwk", "LT-2026-BBBBB2", "in_pre_check")
+    await api.ticket("LT-2026-CCCCC3")
+    clock.advance(hours=2)
+    overdue = await api.call("hwk", "GET", "/api/v1/tickets", 200, params={"overdue": "true"})
+    assert _references(overdue) == ["LT-2026-AAAAA1"]
+    assert all(item["overdue"] for item in overdue["items"])
+    on_time = await api.call("hwk", "GET", "/api/v1/tickets", 200, params={"overdue": "false"})
+    assert _references(on_time) == ["LT-2026-CCCCC3", "LT-2026-BBBBB2"]

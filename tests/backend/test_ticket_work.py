@@ -1,6 +1,6 @@
 """D1/D9: checklist, no-prospect assessment, comments, assignment and re-routing by staff."""
 
-from conftest import Api, FakeClock
+from backend_harness import Api, FakeClock
 
 REF = "LT-2026-7K3QZD"
 TICKET = f"/api/v1/tickets/{REF}"

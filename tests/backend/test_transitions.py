@@ -1,7 +1,7 @@
 """D2 statuses and transitions, D4 deadline clocks."""
 
 import pytest
-from conftest import Api, FakeClock
+from backend_harness import Api, FakeClock
 
 from backend.domain.statuses import TRANSITIONS, Status
 
@@ -126,3 +126,34 @@ async def test_statutory_clocks_appear_once_forwarded_with_their_sources(api: Ap
     }
     assert "facts.md" in clocks["source"]
     assert all(entry["source"] for entry in clocks["clocks"])
+
+
+PATH_TO = {
+    Status.SUBMITTED: [],
+    Status.IN_PRE_CHECK: ["in_pre_check"],
+    Status.WAITING_FOR_EMPLOYER: ["in_pre_check", "waiting_for_employer"],
+    Status.COMPLETE: ["in_pre_check", "complete"],
+    Status.FORWARDED: ["in_pre_check", "complete", "forwarded"],
+    Status.CLOSED: ["closed"],
+}
+
+
+async def test_every_pair_of_statuses_is_allowed_exactly_when_the_table_has_it(api: Api) -> None:
+    outcomes = []
+    for number, (origin, target) in enumerate((o, t) for o in Status for t in Status):
+        reference = f"LT-2026-{number:06d}"
+        await api.ticket(reference)
+        for step in PATH_TO[origin]:
+            await api.move("hwk", reference, step, **({"outcome": "withdrawn"} if step == "closed" else {}))
+        actor = "zentralstelle" if origin is Status.FORWARDED else "hwk"
+        extra = {"outcome": "withdrawn"} if target is Status.CLOSED else {}
+        response = await api.client.post(
+            f"/api/v1/tickets/{reference}/transitions",
+            json={"to": target.value, **extra},
+            headers=api.accounts[actor].headers,
+        )
+        outcomes.append(((origin.value, target.value), response.status_code))
+    allowed = {(o.value, t.value) for (o, t) in TRANSITIONS}
+    assert len(outcomes) == len(Status) ** 2
+    assert {pair for pair, status in outcomes if status == 200} == allowed
+    assert {status for pair, status in outcomes if pair not in allowed} == {409}

@@ -3,11 +3,12 @@
 import json
 
 import pytest
-from conftest import Api
+from backend_harness import Api
 from sanic import Sanic
 from sqlalchemy import text
 
 from backend.__main__ import create_user as cli_create_user
+from backend.__main__ import main as cli_main
 from backend.domain.permissions import Role
 from backend.services.accounts import token_digest
 from backend.settings import Settings
@@ -92,3 +93,10 @@ def test_cli_create_user_prints_the_credentials_once(settings: Settings, capsys:
     assert printed["password"] and printed["api_token"].startswith("lt_")
     assert cli_create_user(settings, "zentralstelle", Role.ADMIN, "z.admin") == 2
     assert cli_create_user(settings, None, Role.STAFF, "no.org") == 2
+
+
+def test_cli_refuses_usernames_outside_the_pattern(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main(["create-user", "--org", "ihk_hannover", "--role", "staff", "--username", "Erika Mustermann"])
+    assert exit_info.value.code == 2
+    assert "lower-case letters" in capsys.readouterr().err

@@ -14,7 +14,11 @@ GERMAN_CONVERSATION = LanguageState(current="de", last_channel_language=None)
 ENGLISH_CONVERSATION = LanguageState(current="en", last_channel_language=None)
 
 
-@pytest.mark.parametrize("text", ["ok", "danke", "Garbsen", "Langenhagen", "52000", "30823", "Tischler"])
+@pytest.mark.parametrize(
+    "text",
+    ["ok", "danke", "Garbsen", "Langenhagen", "52000", "30823", "Tischler", "jobs@nordlicht-software.de",
+     "personal@tischlerei-sonnenschein.de", "https://www.tischlerei-sonnenschein.de/karriere/jobs", '/inform{"business_type": "craft"}'],
+)
 def test_short_words_places_and_numbers_never_switch_language(text: str) -> None:
     for state in (GERMAN_CONVERSATION, ENGLISH_CONVERSATION):
         assert choose_language(state, detect(text), None, None) == state.current
@@ -72,11 +76,25 @@ def test_changed_channel_language_applies() -> None:
     assert choose_language(state, detect("ok"), "en", None) == "en"
 
 
-def test_new_conversation_without_channel_language_is_detected() -> None:
-    state = LanguageState(current=None, last_channel_language=None)
-    assert choose_language(state, detect("Was kostet das?"), None, None) == "de"
-    assert choose_language(state, detect("What does it cost?"), None, None) == "en"
-    assert choose_language(state, detect("12345"), None, None) == "de"
+NEW_CONVERSATION = LanguageState(current=None, last_channel_language=None)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Was kostet das?", "de"), ("What does it cost?", "en"), ("Hallo", "de"), ("Moin", "de"), ("Hello", "en"), ("Hi", "en"), ("12345", "de")],
+)
+def test_new_conversation_without_channel_language_is_detected(text: str, language: str) -> None:
+    assert choose_language(NEW_CONVERSATION, detect(text), None, None) == language
+
+
+def test_unsure_first_message_falls_back_to_german() -> None:
+    unsure = Detection(language="en", confidence=0.6, words=2)
+    assert choose_language(NEW_CONVERSATION, unsure, None, None) == "de"
+
+
+def test_hint_words_never_switch_an_ongoing_conversation() -> None:
+    assert choose_language(GERMAN_CONVERSATION, detect("thanks"), None, None) == "de"
+    assert choose_language(ENGLISH_CONVERSATION, detect("danke"), None, None) == "en"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Request bodies and query parameters (pydantic 2); unknown keys are refused everywhere."""
+"""Validated input (pydantic 2): request bodies and query parameters; unknown keys are refused everywhere."""
 
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -115,6 +115,7 @@ class TicketQuery(Strict):
     created_from: date | datetime | None = None
     created_to: date | datetime | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    overdue: bool | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     offset: Annotated[int, Field(ge=0)] = 0
 

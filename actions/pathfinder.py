@@ -1,0 +1,91 @@
+"""The path finder form: asks only what the case needs, reads the answers, shows the result."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Coroutine, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import ask_action, language_of, latest_entity, latest_intent, say
+from actions.intake import is_interjection
+from bot.clock import today
+from bot.pathfinder_dialogue import (
+    CHOICE_SLOTS,
+    PATHFINDER_SLOTS,
+    YES_NO_SLOTS,
+    questions_needed,
+    read_choice,
+    read_salary,
+    read_years,
+    result_text,
+)
+
+YES_NO_INTENTS = {"affirm": "yes", "deny": "no"}
+
+
+def read_answer(slot: str, tracker: Tracker) -> tuple[Optional[Any], str]:
+    """The canonical answer to `slot` in the latest message, and the message key if it is unreadable."""
+    typed = str(tracker.latest_message.get("text") or "")
+    clicked = latest_entity(tracker, "choice")
+    if slot in YES_NO_SLOTS:
+        answer = YES_NO_INTENTS.get(latest_intent(tracker)) or (clicked if clicked in ("yes", "no") else None)
+        return answer, "pf_invalid_yes_no"
+    if slot in CHOICE_SLOTS:
+        return read_choice(slot, str(clicked or typed)), "pf_invalid_choice"
+    if slot == "pf_salary":
+        salary = read_salary(typed)
+        return (float(salary) if salary is not None else None), "pf_invalid_salary"
+    years = read_years(typed)
+    return (float(years) if years is not None else None), "pf_invalid_years"
+
+
+def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]:
+    async def extract(
+        self: "ValidatePathfinderForm", dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != slot or is_interjection(tracker):
+            return {}
+        answer, problem = read_answer(slot, tracker)
+        if answer is None:
+            say(dispatcher, problem, language_of(tracker))
+            say(dispatcher, f"pf_ask_{slot}", language_of(tracker))
+        return {slot: answer}
+
+    return extract
+
+
+class ValidatePathfinderForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_pathfinder_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        return questions_needed({slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS})
+
+
+
+for _slot in PATHFINDER_SLOTS:
+    setattr(ValidatePathfinderForm, f"extract_{_slot}", _extractor(_slot))
+
+
+ASK_ACTIONS = [ask_action(slot, f"pf_ask_{slot}") for slot in PATHFINDER_SLOTS]
+
+
+class ActionPathfinderResult(Action):
+    def name(self) -> Text:
+        return "action_pathfinder_result"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = language_of(tracker)
+        answers = {slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS}
+        result, path = result_text(answers, language, today())
+        dispatcher.utter_message(text=result)
+        say(dispatcher, "pf_result_offer", language)
+        return [SlotSet("pf_no_prospect", path.ticket_no_prospect())]
+

@@ -1,0 +1,325 @@
+"""Forwarding to the Zentralstelle: the case package (JSON + PDF), recorded on the ticket, and
+its delivery through a durable queue (HTTP with an HMAC-SHA256 signature, or SMTP) with backoff."""
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import smtplib
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.database.engine import Sessions
+from backend.database.models import Delivery, ForwardingPackage, Ticket
+from backend.domain.organisations import ORGANISATIONS
+from backend.domain.statuses import Status
+from backend.schemas import TransitionRequest
+from backend.services import audit, tickets
+from backend.services.accounts import Principal
+from backend.settings import Settings
+
+log = logging.getLogger("backend.forwarding")
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs at INFO per PDF
+PACKAGE_FORMAT = "lotse.case_package/1"
+FORWARDING_ACTOR = "system:forwarding"
+SIGNATURE_HEADER = "X-Lotse-Signature"
+TIMESTAMP_HEADER = "X-Lotse-Timestamp"
+MAX_BACKOFF = timedelta(hours=6)
+UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class DeliveryError(Exception):
+    """A delivery attempt failed; the message is safe to store (no case data)."""
+
+
+def canonical(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def package_document(ticket: Ticket, actor: str) -> dict[str, Any]:
+    return {
+        "format": PACKAGE_FORMAT,
+        "reference": ticket.reference,
+        "language": ticket.language,
+        "forwarded_at": ticket.forwarded_at.isoformat() if ticket.forwarded_at else None,
+        "forwarded_by": actor,
+        "pre_check_org": ticket.pre_check_org,
+        "case": ticket.case_data,
+        "routing": ticket.routing,
+        "checklist": [{"item": item.item, "state": item.state} for item in ticket.checklist],
+        "no_prospect": {"flag": ticket.no_prospect_flag, "reasons": ticket.no_prospect_reasons},
+        "consent": ticket.consent,
+    }
+
+
+# ---------------------------------------------------------------- PDF
+
+
+class _CasePdf(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4")
+        self.unicode = UNICODE_FONT.exists()
+        if self.unicode:
+            self.add_font("body", "", str(UNICODE_FONT))
+        self.family_name = "body" if self.unicode else "helvetica"
+        self.set_auto_page_break(auto=True, margin=15)
+        self.add_page()
+
+    def text_for_font(self, value: str) -> str:
+        return value if self.unicode else value.encode("latin-1", "replace").decode("latin-1")
+
+    def heading(self, text: str) -> None:
+        self.set_font(self.family_name, size=13)
+        self.ln(3)
+        self.multi_cell(0, 8, self.text_for_font(text), new_x="LMARGIN", new_y="NEXT")
+
+    def row(self, label: str, value: Any) -> None:
+        self.set_font(self.family_name, size=10)
+        line = f"{label}: {_plain(value)}"
+        self.multi_cell(0, 6, self.text_for_font(line), new_x="LMARGIN", new_y="NEXT")
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={_plain(inner)}" for key, inner in value.items())
+    if isinstance(value, list):
+        return ", ".join(_plain(inner) for inner in value) or "–"
+    if value is None:
+        return "–"
+    return str(value)
+
+
+def package_pdf(document: dict[str, Any]) -> bytes:
+    pdf = _CasePdf()
+    pdf.set_title(f"Fallpaket {document['reference']}")
+    pdf.heading(f"Lotse – Fallpaket / case package {document['reference']}")
+    pdf.row("Weitergeleitet am / forwarded at", document["forwarded_at"])
+    pdf.row("Vorprüfung / pre-check", ORGANISATIONS[document["pre_check_org"]].name)
+    pdf.heading("Falldaten / case data")
+    for key, value in document["case"].items():
+        pdf.row(key, value)
+    pdf.heading("Checkliste / checklist")
+    for entry in document["checklist"]:
+        pdf.row(entry["item"], entry["state"])
+    pdf.heading("Zuständigkeiten / routing")
+    for key, value in document["routing"].items():
+        pdf.row(key, value["name"] if isinstance(value, dict) and "name" in value else value)
+    pdf.heading("Aussichtslosigkeit / no-prospect findings")
+    pdf.row("flag", "ja / yes" if document["no_prospect"]["flag"] else "nein / no")
+    pdf.row("reasons", document["no_prospect"]["reasons"])
+    return bytes(pdf.output())
+
+
+# ---------------------------------------------------------------- recording
+
+
+async def change_status(
+    session: AsyncSession, principal: Principal, ticket: Ticket, change: TransitionRequest, now: datetime
+) -> Ticket:
+    """Every status change goes through here: moving to `forwarded` records the case package and
+    queues its delivery in the same transaction."""
+    await tickets.transition(session, principal, ticket, change, now)
+    if change.to is Status.FORWARDED:
+        await record_package(session, principal, ticket, now)
+    return ticket
+
+
+async def record_package(session: AsyncSession, principal: Principal, ticket: Ticket, now: datetime) -> None:
+    document = package_document(ticket, principal.username)
+    body = canonical(document)
+    pdf = package_pdf(document)
+    package = ForwardingPackage(
+        ticket_id=ticket.id,
+        package_json=document,
+        pdf=pdf,
+        sha256=hashlib.sha256(body).hexdigest(),
+        created_by=principal.username,
+        created_at=now,
+    )
+    package.delivery = Delivery(state=DeliveryState.PENDING.value, attempts=0, next_attempt_at=now, updated_at=now)
+    session.add(package)
+    await session.flush()
+    audit.record(
+        session,
+        subject_type="ticket",
+        subject=ticket.reference,
+        action="package_recorded",
+        actor=principal.username,
+        at=now,
+        after={"package_sha256": package.sha256, "pdf_sha256": hashlib.sha256(pdf).hexdigest()},
+    )
+
+
+async def latest_package(session: AsyncSession, ticket: Ticket) -> ForwardingPackage | None:
+    query = select(ForwardingPackage).where(ForwardingPackage.ticket_id == ticket.id)
+    return await session.scalar(query.order_by(ForwardingPackage.id.desc()).limit(1))
+
+
+async def forget_package_contents(session: AsyncSession, ticket: Ticket) -> None:
+    """Anonymisation: stored packages keep the retained case fields only and lose their PDF."""
+    query = select(ForwardingPackage).where(ForwardingPackage.ticket_id == ticket.id)
+    for package in (await session.scalars(query)).unique().all():
+        package.package_json = {**package.package_json, "case": ticket.case_data, "consent": None}
+        package.pdf = b""
+
+
+# ---------------------------------------------------------------- delivery
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    delivery_id: int
+    reference: str
+    body: bytes
+    pdf: bytes
+
+
+def delivery_body(package: ForwardingPackage) -> bytes:
+    return canonical(
+        {
+            "package": package.package_json,
+            "package_sha256": package.sha256,
+            "pdf_base64": base64.b64encode(package.pdf).decode(),
+        }
+    )
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def target_of(settings: Settings) -> str | None:
+    if settings.forward_url:
+        return "http"
+    if settings.forward_smtp_host and settings.forward_mail_to:
+        return "smtp"
+    return None
+
+
+def _post(settings: Settings, outgoing: Outgoing, now: datetime) -> None:
+    timestamp = str(int(now.timestamp()))
+    headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: timestamp}
+    if settings.forward_hmac_secret:
+        headers[SIGNATURE_HEADER] = signature(settings.forward_hmac_secret, timestamp, outgoing.body)
+    request = urllib.request.Request(settings.forward_url, data=outgoing.body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        raise DeliveryError(f"http {error.code}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise DeliveryError(f"network: {type(error).__name__}") from None
+
+
+def _mail(settings: Settings, outgoing: Outgoing) -> None:
+    message = EmailMessage()
+    message["Subject"] = f"Lotse Fallpaket {outgoing.reference}"
+    message["From"] = settings.forward_mail_from or "lotse@localhost"
+    message["To"] = settings.forward_mail_to
+    message.set_content(f"Fallpaket {outgoing.reference}: JSON und PDF im Anhang.")
+    message.add_attachment(outgoing.body, maintype="application", subtype="json", filename=f"{outgoing.reference}.json")
+    message.add_attachment(outgoing.pdf, maintype="application", subtype="pdf", filename=f"{outgoing.reference}.pdf")
+    try:
+        with smtplib.SMTP(settings.forward_smtp_host, settings.forward_smtp_port, timeout=15) as smtp:
+            smtp.send_message(message)
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"smtp: {type(error).__name__}") from None
+
+
+def send(settings: Settings, outgoing: Outgoing, now: datetime) -> str:
+    """Delivers one package (blocking; run in a thread). Returns the target kind."""
+    target = target_of(settings)
+    if target == "http":
+        _post(settings, outgoing, now)
+    elif target == "smtp":
+        _mail(settings, outgoing)
+    else:
+        raise DeliveryError("no delivery target configured")
+    return target
+
+
+def backoff(settings: Settings, attempts: int) -> timedelta:
+    return min(timedelta(seconds=settings.forward_backoff_seconds * 2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+async def _due(sessions: Sessions, now: datetime, limit: int) -> list[Outgoing]:
+    query = (
+        select(Delivery)
+        .where(Delivery.state == DeliveryState.PENDING.value, Delivery.next_attempt_at <= now)
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+    )
+    async with sessions() as session, session.begin():
+        due = list((await session.scalars(query)).all())
+        outgoing = []
+        for delivery in due:
+            package = await session.get(ForwardingPackage, delivery.package_id)
+            ticket = await session.get(Ticket, package.ticket_id) if package else None
+            if package and ticket:
+                outgoing.append(Outgoing(delivery.id, ticket.reference, delivery_body(package), package.pdf))
+        return outgoing
+
+
+async def _settle(
+    sessions: Sessions, settings: Settings, outgoing: Outgoing, now: datetime, result: str | DeliveryError
+) -> None:
+    async with sessions() as session, session.begin():
+        delivery = await session.get(Delivery, outgoing.delivery_id)
+        if delivery is None:
+            return
+        delivery.attempts += 1
+        delivery.updated_at = now
+        if isinstance(result, str):
+            delivery.state, delivery.target, delivery.delivered_at, delivery.last_error = (
+                DeliveryState.DELIVERED.value,
+                result,
+                now,
+                None,
+            )
+        else:
+            delivery.last_error = str(result)[:200]
+            delivery.next_attempt_at = now + backoff(settings, delivery.attempts)
+            if delivery.attempts >= settings.forward_max_attempts:
+                delivery.state = DeliveryState.FAILED.value
+        if delivery.state != DeliveryState.PENDING:
+            audit.record(
+                session,
+                subject_type="ticket",
+                subject=outgoing.reference,
+                action=f"package_{delivery.state}",
+                actor=FORWARDING_ACTOR,
+                at=now,
+                after={"attempts": delivery.attempts, "target": delivery.target, "error": delivery.last_error},
+            )
+
+
+async def deliver_due(sessions: Sessions, settings: Settings, now: datetime, limit: int = 10) -> int:
+    """One pass over the queue: sends what is due, outside any transaction. Returns how many were tried."""
+    outgoing_list = await _due(sessions, now, limit)
+    for outgoing in outgoing_list:
+        try:
+            result: str | DeliveryError = await asyncio.to_thread(send, settings, outgoing, now)
+        except DeliveryError as error:
+            result = error
+            log.warning("delivery %s failed: %s", outgoing.delivery_id, error)
+        await _settle(sessions, settings, outgoing, now, result)
+    return len(outgoing_list)

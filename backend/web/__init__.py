@@ -1,0 +1,1 @@
+"""The staff web UI under /staff: server-rendered, no JavaScript."""

@@ -1,0 +1,64 @@
+"""What the templates show: tickets as rows and pages, read through the services."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.database.models import Ticket
+from backend.domain.checklist import ItemState
+from backend.domain.deadlines import first_response
+from backend.domain.organisations import ORGANISATIONS
+from backend.domain.permissions import Action, scope_for
+from backend.domain.statuses import Status, allowed_outcomes
+from backend.services import audit, forwarding, tickets
+from backend.services.accounts import Principal
+
+
+@dataclass(frozen=True)
+class Flags:
+    overdue: bool
+    waiting: bool
+
+
+def flags(ticket: Ticket, now: datetime) -> Flags:
+    response = first_response(ticket.first_response_due_at, ticket.first_responded_at, now)
+    return Flags(
+        overdue=ticket.status == Status.SUBMITTED and response.overdue,
+        waiting=ticket.status == Status.WAITING_FOR_EMPLOYER,
+    )
+
+
+def may(principal: Principal, action: Action, ticket: Ticket) -> bool:
+    """Whether to offer a form; the route checks again through the same access service."""
+    if scope_for(principal.role, action) is None:
+        return False
+    return action in (Action.TICKET_COMMENT, Action.TICKET_TRANSITION) or ticket.pre_check_org == principal.organisation
+
+
+def organisation_name(org_id: str | None) -> str:
+    organisation = ORGANISATIONS.get(org_id or "")
+    return organisation.name if organisation else (org_id or "")
+
+
+async def detail(session: AsyncSession, principal: Principal, ticket: Ticket, now: datetime) -> dict[str, Any]:
+    origin = Status(ticket.status)
+    return {
+        "ticket": ticket,
+        "flags": flags(ticket, now),
+        "first_response": first_response(ticket.first_response_due_at, ticket.first_responded_at, now),
+        "comments": await tickets.comments_of(session, ticket),
+        "events": await audit.events_for(session, "ticket", ticket.reference),
+        "targets": tickets.transition_options(principal, ticket),
+        "outcomes": sorted(outcome.value for outcome in allowed_outcomes(origin)),
+        "assignees": await tickets.eligible_assignees(session, ticket)
+        if may(principal, Action.TICKET_ASSIGN, ticket)
+        else [],
+        "item_states": [state.value for state in ItemState],
+        "package": await forwarding.latest_package(session, ticket),
+        "can_edit_checklist": may(principal, Action.TICKET_CHECKLIST, ticket),
+        "can_assign": may(principal, Action.TICKET_ASSIGN, ticket),
+        "can_comment": may(principal, Action.TICKET_COMMENT, ticket),
+        "org_name": organisation_name,
+    }

@@ -1,0 +1,239 @@
+"""D18/D21: forwarding builds the case package (JSON + PDF), records it, and delivers it through
+the durable queue to an HMAC-signed HTTP endpoint, retrying with backoff after a failure."""
+
+import email
+import email.policy
+import hashlib
+import hmac
+import io
+import json
+import socketserver
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from backend_harness import Api, FakeClock
+from pypdf import PdfReader
+from sanic import Sanic
+from sqlalchemy import select
+
+from backend.database.models import ForwardingPackage, Ticket
+from backend.services import forwarding
+from backend.settings import Settings
+
+REFERENCE = "LT-2026-FWD001"
+SECRET = "test-secret-not-for-production"
+
+
+@dataclass
+class Receiver:
+    """A real HTTP server on a loopback port that records what it receives."""
+
+    statuses: list[int] = field(default_factory=list)  # answers to give, in order; then 200
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    url: str = ""
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.received.append(({name.lower(): value for name, value in self.headers.items()}, body))
+            self.send_response(state.statuses.pop(0) if state.statuses else 200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/cases"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def _forwarded(api: Api) -> None:
+    await api.ticket(REFERENCE, "hwk_hannover", company_name="Bäckerei Şahin & Söhne")
+    for status in ("in_pre_check", "complete", "forwarded"):
+        await api.move("hwk", REFERENCE, status)
+
+
+async def _package_or_none(app: Sanic) -> ForwardingPackage | None:
+    async with app.ctx.sessions() as session:
+        ticket = await session.scalar(select(Ticket).where(Ticket.reference == REFERENCE))
+        assert ticket is not None
+        return await forwarding.latest_package(session, ticket)
+
+
+async def _package(app: Sanic) -> ForwardingPackage:
+    package = await _package_or_none(app)
+    assert package is not None
+    return package
+
+
+def _http_settings(settings: Settings, url: str) -> Settings:
+    return settings.model_copy(update={"forward_url": url, "forward_hmac_secret": SECRET})
+
+
+async def test_forwarding_records_json_and_pdf_with_hash_in_the_audit_trail(api: Api, app: Sanic) -> None:
+    await _forwarded(api)
+    package = await _package(app)
+    document = package.package_json
+    assert document["reference"] == REFERENCE and document["format"] == forwarding.PACKAGE_FORMAT
+    assert document["case"]["company_name"] == "Bäckerei Şahin & Söhne"
+    assert document["checklist"] == [
+        {"item": "vollmacht", "state": "missing"},
+        {"item": "passport_copy", "state": "received"},
+    ]
+    assert document["routing"]["forward_to"]["id"] == "zentralstelle"
+    assert document["no_prospect"] == {"flag": False, "reasons": []}
+    assert package.sha256 == hashlib.sha256(forwarding.canonical(document)).hexdigest()
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(package.pdf)).pages)
+    for expected in (REFERENCE, "Bäckerei", "vollmacht", "missing", "Handwerkskammer Hannover", "no-prospect"):
+        assert expected in text, expected
+
+    trail = (await api.call("hwk", "GET", f"/api/v1/tickets/{REFERENCE}/audit", 200))["items"]
+    recorded = [event for event in trail if event["action"] == "package_recorded"]
+    assert recorded[0]["after"]["package_sha256"] == package.sha256
+    assert (await api.call("zentralstelle", "GET", f"/api/v1/tickets/{REFERENCE}", 200))["status"] == "forwarded"
+    assert package.delivery.state == "pending"
+
+
+async def test_no_package_without_the_complete_status(api: Api, app: Sanic) -> None:
+    await api.ticket(REFERENCE, "hwk_hannover")
+    await api.move("hwk", REFERENCE, "forwarded", expect=409)
+    assert await _package_or_none(app) is None
+
+
+async def test_delivery_is_signed_with_hmac_over_timestamp_and_body(
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock, receiver: Receiver
+) -> None:
+    await _forwarded(api)
+    tried = await forwarding.deliver_due(app.ctx.sessions, _http_settings(settings, receiver.url), clock())
+    assert tried == 1 and len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    timestamp = headers["x-lotse-timestamp"]
+    assert timestamp == str(int(clock().timestamp()))
+    expected = hmac.new(SECRET.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(headers["x-lotse-signature"], f"sha256={expected}")
+    delivered = json.loads(body)
+    assert delivered["package"]["reference"] == REFERENCE
+    assert delivered["package_sha256"] == hashlib.sha256(forwarding.canonical(delivered["package"])).hexdigest()
+    package = await _package(app)
+    assert (package.delivery.state, package.delivery.attempts, package.delivery.target) == ("delivered", 1, "http")
+    assert await forwarding.deliver_due(app.ctx.sessions, _http_settings(settings, receiver.url), clock()) == 0
+
+
+async def test_a_failed_delivery_is_retried_after_backoff(
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock, receiver: Receiver
+) -> None:
+    await _forwarded(api)
+    configured = _http_settings(settings, receiver.url)
+    receiver.statuses = [500]
+    assert await forwarding.deliver_due(app.ctx.sessions, configured, clock()) == 1
+    package = await _package(app)
+    assert (package.delivery.state, package.delivery.attempts, package.delivery.last_error) == (
+        "pending",
+        1,
+        "http 500",
+    )
+    assert await forwarding.deliver_due(app.ctx.sessions, configured, clock()) == 0  # not due yet
+    clock.advance(seconds=configured.forward_backoff_seconds + 1)
+    assert await forwarding.deliver_due(app.ctx.sessions, configured, clock()) == 1
+    package = await _package(app)
+    assert (package.delivery.state, package.delivery.attempts) == ("delivered", 2)
+    assert len(receiver.received) == 2
+    trail = (await api.call("hwk", "GET", f"/api/v1/tickets/{REFERENCE}/audit", 200))["items"]
+    assert [event["action"] for event in trail][-1] == "package_delivered"
+
+
+async def test_delivery_gives_up_after_the_last_attempt(
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock
+) -> None:
+    await _forwarded(api)
+    unreachable = settings.model_copy(update={"forward_url": "http://127.0.0.1:9/nothing", "forward_max_attempts": 2})
+    for _ in range(2):
+        assert await forwarding.deliver_due(app.ctx.sessions, unreachable, clock()) == 1
+        clock.advance(hours=7)
+    package = await _package(app)
+    assert (package.delivery.state, package.delivery.attempts) == ("failed", 2)
+    assert package.delivery.last_error is not None and package.delivery.last_error.startswith("network")
+    assert await forwarding.deliver_due(app.ctx.sessions, unreachable, clock()) == 0
+
+
+async def test_without_a_target_the_delivery_waits_visibly(
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock
+) -> None:
+    await _forwarded(api)
+    await forwarding.deliver_due(app.ctx.sessions, settings, clock())
+    package = await _package(app)
+    assert (package.delivery.state, package.delivery.last_error) == ("pending", "no delivery target configured")
+
+
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: records the DATA of each message."""
+
+    messages: list[bytes]
+
+    def _reply(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self) -> None:
+        self._reply("220 test")
+        while line := self.rfile.readline():
+            command = line.decode().strip().upper()
+            if command.startswith("DATA"):
+                self._reply("354 go on")
+                self.messages.append(self._data())
+                self._reply("250 stored")
+            elif command.startswith("QUIT"):
+                self._reply("221 bye")
+                return
+            else:
+                self._reply("250 ok")
+
+    def _data(self) -> bytes:
+        lines = []
+        while (line := self.rfile.readline()) not in (b".\r\n", b""):
+            lines.append(line)
+        return b"".join(lines)
+
+
+async def test_delivery_by_smtp_attaches_json_and_pdf(
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock
+) -> None:
+    messages: list[bytes] = []
+    handler = type("Handler", (_SmtpHandler,), {"messages": messages})
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        await _forwarded(api)
+        smtp = settings.model_copy(
+            update={
+                "forward_smtp_host": "127.0.0.1",
+                "forward_smtp_port": server.server_address[1],
+                "forward_mail_to": "zentralstelle@example.test",
+            }
+        )
+        assert await forwarding.deliver_due(app.ctx.sessions, smtp, clock()) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    message = email.message_from_bytes(messages[0], policy=email.policy.default)
+    assert message["To"] == "zentralstelle@example.test" and REFERENCE in message["Subject"]
+    attachments = {part.get_filename(): part.get_content_type() for part in message.iter_attachments()}
+    assert attachments == {f"{REFERENCE}.json": "application/json", f"{REFERENCE}.pdf": "application/pdf"}
+    package = await _package(app)
+    assert (package.delivery.state, package.delivery.target) == ("delivered", "smtp")

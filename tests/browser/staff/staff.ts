@@ -1,0 +1,91 @@
+// Helpers for the staff UI specs: dev credentials, seeding tickets through the API, logging in.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+
+type Entry = { username?: string; password?: string; api_token: string };
+type Credentials = Record<"ihk_hannover" | "hwk_hannover" | "welcome_center" | "zentralstelle" | "admin" | "bot", Entry>;
+
+export function credentials(): Credentials {
+  const path = resolve(process.cwd(), process.env.LOTSE_DEV_CREDENTIALS ?? "../../var/dev-credentials.json");
+  return JSON.parse(readFileSync(path, "utf-8")) as Credentials;
+}
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+export function newReference(): string {
+  let suffix = "";
+  for (let i = 0; i < 6; i += 1) suffix += CROCKFORD[Math.floor(Math.random() * CROCKFORD.length)];
+  return `LT-2026-${suffix}`;
+}
+
+const ORG_NAMES: Record<string, string> = {
+  ihk_hannover: "IHK Hannover",
+  hwk_hannover: "Handwerkskammer Hannover",
+  welcome_center: "Welcome Center Region Hannover",
+};
+
+// The body as in tests/backend/ticket_bodies.py (FULL_BODY).
+export async function seedTicket(
+  request: APIRequestContext,
+  org: string,
+  caseOverrides: Record<string, unknown> = {},
+): Promise<string> {
+  const reference = newReference();
+  const body = {
+    reference,
+    language: "de",
+    case: {
+      company_name: "Tischlerei Beispiel GmbH",
+      business_type: "craft",
+      workplace_municipality: "garbsen",
+      workplace_postcode: "30823",
+      residence_municipality: "hannover",
+      contact_name: "Erika Mustermann",
+      contact_email: "erika@tischlerei-beispiel.de",
+      contact_phone: "+49 511 123456",
+      occupation: "Tischler",
+      qualification: { type: "vocational", country: "TR", recognition_status: "not_started" },
+      nationality: "TR",
+      country_of_residence: "TR",
+      start_date: "2027-03-01",
+      salary_annual_eur: 52000,
+      collective_agreement: true,
+      age_band: "under_45",
+      family_members: 2,
+      contact_language: "de",
+      ...caseOverrides,
+    },
+    routing: {
+      pre_check_org: { id: org, name: ORG_NAMES[org] },
+      recognition_body: { id: "hwk_hannover", name: "Handwerkskammer Hannover" },
+      forward_to: {
+        id: "zentralstelle",
+        name: "Zentralstelle für das beschleunigte Fachkräfteverfahren (LAB NI, Osnabrück)",
+      },
+      after_entry_office: { id: "abh_region_hannover", name: "Ausländerbehörde Region Hannover" },
+    },
+    checklist: [
+      { item: "vollmacht", state: "missing" },
+      { item: "passport_copy", state: "received" },
+    ],
+    no_prospect: { flag: false, reasons: [] },
+    candidate_link_code: "9F4K-2QXM-7TZA",
+    consent: { given_at: "2026-11-26T10:00:00+01:00", text_version: "2026-11" },
+  };
+  const response = await request.post("api/v1/tickets", {
+    data: body,
+    headers: { Authorization: `Bearer ${credentials().bot.api_token}` },
+  });
+  expect(response.status()).toBe(201);
+  return reference;
+}
+
+export async function logIn(page: Page, account: keyof Credentials): Promise<void> {
+  const entry = credentials()[account];
+  await page.goto("staff/login");
+  await page.getByLabel("Benutzername").fill(entry.username ?? "");
+  await page.getByLabel("Passwort").fill(entry.password ?? "");
+  await page.getByRole("button", { name: "Anmelden" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Eingang" })).toBeVisible();
+}
