@@ -28,7 +28,7 @@ INTERJECTIONS = frozenset(
     {"stop", "request_human", "help", "switch_language", "bot_challenge", "out_of_scope", "delete_my_data",
      "ask_status", "start_pathfinder"}
 )
-INTERJECTION_CONFIDENCE = float(os.environ.get("LOTSE_INTERJECTION_CONFIDENCE", "0.75"))
+INTERJECTION_CONFIDENCE = float(os.environ.get("LOTSE_INTERJECTION_CONFIDENCE", "0.9"))
 COMPANY_NAME_LENGTH = range(2, 201)
 OCCUPATION_LENGTH = range(2, 121)
 QUESTIONS = ("company_name", "business_type", "occupation", "contact_email")
@@ -40,12 +40,15 @@ def _clean(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
+def looks_like_interjection(tracker: Tracker) -> bool:
+    intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
+    return intent in INTERJECTIONS or intent.startswith("ask_")
+
+
 def is_interjection(tracker: Tracker) -> bool:
     """A confident question or request in between, which the rules answer before the intake goes on."""
-    intent = tracker.latest_message.get("intent") or {}
-    name = str(intent.get("name") or "")
-    confident = float(intent.get("confidence") or 0.0) >= INTERJECTION_CONFIDENCE
-    return confident and (name in INTERJECTIONS or name.startswith("ask_"))
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    return looks_like_interjection(tracker) and confidence >= INTERJECTION_CONFIDENCE
 
 
 def answer_to(slot: str, tracker: Tracker) -> Dict[Text, Any]:

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import ask_action, language_of, latest_entity, latest_intent, say
-from actions.intake import is_interjection
+from actions.intake import is_interjection, looks_like_interjection
 from bot.clock import today
 from bot.pathfinder_dialogue import (
     CHOICE_SLOTS,
@@ -49,9 +49,10 @@ def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]
         if tracker.get_slot("requested_slot") != slot or is_interjection(tracker):
             return {}
         answer, problem = read_answer(slot, tracker)
+        if answer is None and looks_like_interjection(tracker):
+            return {}  # not an answer but a question: the rules answer it, then the form asks again
         if answer is None:
             say(dispatcher, problem, language_of(tracker))
-            say(dispatcher, f"pf_ask_{slot}", language_of(tracker))
         return {slot: answer}
 
     return extract

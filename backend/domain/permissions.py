@@ -31,6 +31,7 @@ class Action(StrEnum):
     TICKET_ASSESS = "ticket.assess"
     TICKET_ASSIGN = "ticket.assign"
     TICKET_REROUTE = "ticket.reroute"
+    TICKET_REDELIVER = "ticket.redeliver"
     TICKET_ERASE = "ticket.erase"
     USER_LIST = "user.list"
     USER_CREATE = "user.create"
@@ -55,6 +56,7 @@ _STAFF: dict[Action, Scope] = {
     Action.TICKET_ASSESS: Scope.ROUTED,
     Action.TICKET_ASSIGN: Scope.ROUTED,
     Action.TICKET_REROUTE: Scope.ROUTED,
+    Action.TICKET_REDELIVER: Scope.ROUTED,
 }
 
 PERMISSIONS: dict[Role, dict[Action, Scope]] = {

@@ -28,6 +28,7 @@ from backend.domain.statuses import Status
 from backend.schemas import TransitionRequest
 from backend.services import audit, tickets
 from backend.services.accounts import Principal
+from backend.services.errors import ApiError
 from backend.settings import Settings
 
 log = logging.getLogger("backend.forwarding")
@@ -165,6 +166,28 @@ async def record_package(session: AsyncSession, principal: Principal, ticket: Ti
         actor=principal.username,
         at=now,
         after={"package_sha256": package.sha256, "pdf_sha256": hashlib.sha256(pdf).hexdigest()},
+    )
+
+
+async def requeue(session: AsyncSession, principal: Principal, ticket: Ticket, now: datetime) -> None:
+    """Staff put a delivery that failed for good back into the queue, with fresh attempts."""
+    package = await latest_package(session, ticket)
+    if package is None or package.delivery.state != DeliveryState.FAILED:
+        raise ApiError(409, "delivery_not_failed", "Only a failed delivery can be queued again.")
+    delivery = package.delivery
+    delivery.state, delivery.attempts, delivery.next_attempt_at, delivery.updated_at = (
+        DeliveryState.PENDING.value,
+        0,
+        now,
+        now,
+    )
+    audit.record(
+        session,
+        subject_type="ticket",
+        subject=ticket.reference,
+        action="delivery_requeued",
+        actor=principal.username,
+        at=now,
     )
 
 

@@ -16,7 +16,7 @@ from backend.database.models import ForwardingPackage, Ticket
 from backend.domain.checklist import ItemState
 from backend.domain.permissions import Action
 from backend.domain.statuses import Status
-from backend.schemas import AssigneeUpdate, CommentCreate, TicketQuery, TransitionRequest
+from backend.schemas import AssigneeUpdate, CommentCreate, NoProspect, TicketQuery, TransitionRequest
 from backend.services import dashboard, forwarding, staff_sessions, tickets
 from backend.services.access import ticket_for
 from backend.services.accounts import Principal
@@ -41,6 +41,8 @@ Work = Callable[[AsyncSession, Principal, Ticket], Awaitable[object]]
 
 
 def _cookie(response: HTTPResponse, request: Request, name: str, value: str, max_age: int, path: str) -> None:
+    """Sets (or, with max_age 0, removes) a cookie; `Secure` only when configured, so that a plain-HTTP
+    development server can still remove it."""
     response.add_cookie(
         name,
         value,
@@ -122,7 +124,7 @@ async def login(request: Request) -> HTTPResponse:
         return render(request, "rate_limited.html", status=429)
     response = redirect("/staff/tickets", status=303)
     _cookie(response, request, SESSION_COOKIE, token, int(lifetime.total_seconds()), "/staff")
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
+    _cookie(response, request, LOGIN_CSRF_COOKIE, "", 0, LOGIN_PATH)
     return response
 
 
@@ -137,7 +139,7 @@ async def logout(request: Request) -> HTTPResponse:
                 return error_page(request, 403)
             await staff_sessions.end(session, token)
     response = redirect(LOGIN_PATH, status=303)
-    response.delete_cookie(SESSION_COOKIE, path="/staff")
+    _cookie(response, request, SESSION_COOKIE, "", 0, "/staff")
     return response
 
 
@@ -288,6 +290,28 @@ async def transition(request: Request, reference: str) -> HTTPResponse:
         await forwarding.change_status(session, caller, ticket, change, now)
 
     return await _form_action(request, reference, Action.TICKET_TRANSITION, "status", work)
+
+
+@staff_bp.post("/tickets/<reference>/no-prospect", ctx_action=Action.TICKET_ASSESS)
+async def no_prospect(request: Request, reference: str) -> HTTPResponse:
+    now = req.now(request)
+
+    async def work(session: AsyncSession, caller: Principal, ticket: Ticket) -> None:
+        reasons = [line.strip() for line in (form_value(request, "reasons") or "").splitlines() if line.strip()]
+        assessment = NoProspect.model_validate({"flag": form_value(request, "flag") == "yes", "reasons": reasons})
+        tickets.set_no_prospect(session, caller, ticket, assessment, now)
+
+    return await _form_action(request, reference, Action.TICKET_ASSESS, "no-prospect", work)
+
+
+@staff_bp.post("/tickets/<reference>/delivery", ctx_action=Action.TICKET_REDELIVER)
+async def redeliver(request: Request, reference: str) -> HTTPResponse:
+    now = req.now(request)
+
+    async def work(session: AsyncSession, caller: Principal, ticket: Ticket) -> None:
+        await forwarding.requeue(session, caller, ticket, now)
+
+    return await _form_action(request, reference, Action.TICKET_REDELIVER, "forwarding", work)
 
 
 async def _package(request: Request, reference: str) -> ForwardingPackage:

@@ -60,5 +60,7 @@ async def detail(session: AsyncSession, principal: Principal, ticket: Ticket, no
         "can_edit_checklist": may(principal, Action.TICKET_CHECKLIST, ticket),
         "can_assign": may(principal, Action.TICKET_ASSIGN, ticket),
         "can_comment": may(principal, Action.TICKET_COMMENT, ticket),
+        "can_assess": may(principal, Action.TICKET_ASSESS, ticket),
+        "can_redeliver": may(principal, Action.TICKET_REDELIVER, ticket),
         "org_name": organisation_name,
     }

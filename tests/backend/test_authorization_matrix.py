@@ -134,11 +134,16 @@ EXPECTED |= {
     ("POST", f"{S}/checklist"): UI_PRE_CHECK_FORM,
     ("POST", f"{S}/comments"): UI_FORM,
     ("POST", f"{S}/assignee"): UI_PRE_CHECK_FORM,
+    ("POST", f"{S}/no-prospect"): UI_PRE_CHECK_FORM,
+    # allowed to the pre-check organisation, then refused by the rule: no failed delivery to re-queue
+    ("POST", f"{S}/delivery"): UI_PRE_CHECK_FORM | {"hwk": (409, 404), "hwk_admin": (409, 404)},
 }
 UI_FORMS: dict[str, dict[str, str]] = {
     f"{S}/checklist": {"item.vollmacht": "checked"},
     f"{S}/comments": {"body": "Notiz"},
     f"{S}/assignee": {"username": ""},
+    f"{S}/no-prospect": {"flag": "yes", "reasons": "helper_job"},
+    f"{S}/delivery": {},
 }
 
 

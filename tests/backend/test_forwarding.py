@@ -237,3 +237,12 @@ async def test_delivery_by_smtp_attaches_json_and_pdf(
     assert attachments == {f"{REFERENCE}.json": "application/json", f"{REFERENCE}.pdf": "application/pdf"}
     package = await _package(app)
     assert (package.delivery.state, package.delivery.target) == ("delivered", "smtp")
+
+
+async def test_erasure_strips_the_stored_package(api: Api, app: Sanic) -> None:
+    await _forwarded(api)
+    await api.call("hwk_admin", "POST", f"/api/v1/tickets/{REFERENCE}/erasure", 200)
+    package = await _package(app)
+    assert package.pdf == b"" and package.package_json["consent"] is None
+    assert "company_name" not in package.package_json["case"] and "contact_email" not in package.package_json["case"]
+    assert package.package_json["case"]["occupation"] == "Tischler"

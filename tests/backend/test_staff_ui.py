@@ -7,6 +7,7 @@ from sanic import Sanic
 from staff_ui import PASSWORD, csrf_of, log_in, page_csrf, user_with_password
 
 from backend.domain.permissions import Role
+from backend.services import forwarding
 from backend.settings import Settings
 
 XSS = "<script>alert(1)</script>"
@@ -186,3 +187,43 @@ async def test_dashboard_for_the_lead(api: Api, app: Sanic, client: httpx.AsyncC
 async def test_the_openapi_document_leaves_the_ui_out(client: httpx.AsyncClient) -> None:
     paths = (await client.get("/api/v1/docs/openapi.json")).json()["paths"]
     assert paths and not [path for path in paths if path.startswith("/staff")]
+
+
+async def test_no_prospect_assessment_through_the_form(api: Api, app: Sanic, client: httpx.AsyncClient) -> None:
+    await api.ticket(REFERENCE, "hwk_hannover")
+    await user_with_password(app, "hwk-ui", "hwk_hannover")
+    await log_in(client, "hwk-ui")
+    csrf = await page_csrf(client)
+    form = {"csrf_token": csrf, "flag": "yes", "reasons": "helper_job\n\n salary_too_low "}
+    assert (await client.post(f"/staff/tickets/{REFERENCE}/no-prospect", data=form)).status_code == 303
+    ticket = await api.call("hwk", "GET", f"/api/v1/tickets/{REFERENCE}", 200)
+    assert ticket["no_prospect"] == {"flag": True, "reasons": ["helper_job", "salary_too_low"]}
+
+
+async def test_a_failed_delivery_can_be_queued_again_from_the_ticket_page(
+    api: Api, app: Sanic, client: httpx.AsyncClient, settings: Settings, clock: FakeClock
+) -> None:
+    await api.ticket(REFERENCE, "hwk_hannover")
+    for status in ("in_pre_check", "complete", "forwarded"):
+        await api.move("hwk", REFERENCE, status)
+    await user_with_password(app, "hwk-ui", "hwk_hannover")
+    await log_in(client, "hwk-ui")
+    csrf = await page_csrf(client)
+    early = await client.post(f"/staff/tickets/{REFERENCE}/delivery", data={"csrf_token": csrf})
+    assert early.status_code == 409 and 'id="forwarding-error"' in early.text
+    unreachable = settings.model_copy(update={"forward_url": "http://127.0.0.1:9/", "forward_max_attempts": 1})
+    await forwarding.deliver_due(app.ctx.sessions, unreachable, clock())
+    page = await client.get(f"/staff/tickets/{REFERENCE}")
+    assert 'id="delivery-state">fehlgeschlagen' in page.text and "Zustellung erneut versuchen" in page.text
+    again = await client.post(f"/staff/tickets/{REFERENCE}/delivery", data={"csrf_token": csrf})
+    assert again.status_code == 303
+    assert 'id="delivery-state">ausstehend' in (await client.get(f"/staff/tickets/{REFERENCE}")).text
+
+
+async def test_the_session_expires(app: Sanic, client: httpx.AsyncClient, clock: FakeClock, settings: Settings) -> None:
+    await user_with_password(app, "hwk-ui", "hwk_hannover")
+    await log_in(client, "hwk-ui")
+    assert (await client.get("/staff/tickets")).status_code == 200
+    clock.advance(minutes=settings.session_minutes + 1)
+    expired = await client.get("/staff/tickets")
+    assert expired.status_code == 303 and expired.headers["location"] == "/staff/login"

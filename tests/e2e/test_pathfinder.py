@@ -50,11 +50,11 @@ def test_a_question_in_between_is_answered_and_the_path_finder_goes_on(german: C
 
 
 def test_path_finder_answers_go_into_the_ticket(german: Conversation, backend_url: str, credentials: dict) -> None:
-    answer_vocational_case(german, "/start_pathfinder", "/affirm", "30.000 €")
+    answer_vocational_case(german, "/start_pathfinder", "/deny", "30.000 €")  # worker already in Germany
     for text in ("/start_intake", "Metallbau Kranich GmbH", "Handwerk", "Metallbauer", "info@metallbau-kranich.de"):
         german.say_text(text)
     reference = REFERENCE.search(german.say_text("/affirm")).group(0)
     ticket = find_ticket(backend_url, credentials, reference)["hwk_hannover"]
     assert ticket["case"]["salary_annual_eur"] == 30000
     assert ticket["case"]["qualification"]["type"] == "vocational"
-    assert ticket["no_prospect"]["flag"] is True
+    assert ticket["no_prospect"] == {"flag": True, "reasons": ["worker_in_germany"]}

@@ -48,6 +48,12 @@ test("a pre-check officer works a ticket from submitted to forwarded and sees th
     await expect(trail.getByRole("rowheader", { name: action }).first()).toBeVisible();
   }
   await expect(trail.getByRole("rowheader", { name: "Status geändert" })).toHaveCount(3);
+
+  await page.getByRole("button", { name: "Abmelden" }).click();
+  await logIn(page, "zentralstelle");
+  await page.getByRole("link", { name: reference }).click();
+  await expect(page.getByText("Status: Weitergeleitet")).toBeVisible();
+  await expect(page.locator("#checklist")).toContainText("geprüft");
 });
 
 test("a company name with markup renders as text", async ({ page, request }) => {

@@ -1,0 +1,101 @@
+"""Reading the intake's answers with the libraries made for it: phone numbers (phonenumbers),
+countries (babel/pycountry names in German and English → ISO 3166 codes), dates (dateparser),
+counts. Each reader returns the canonical value or None."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Optional
+
+import dateparser
+import phonenumbers
+import pycountry
+import yaml
+from babel import Locale
+from rapidfuzz import fuzz, process
+
+from bot.amounts import parse_amount
+
+COUNTRY_CUTOFF = 85.0
+LATEST_START_YEARS = 3
+MAX_FAMILY_MEMBERS = 20
+_NONE_WORDS = re.compile(r"^(keine?|niemand|none|no one|nobody|0)\b", re.IGNORECASE)
+
+
+def read_phone(text: str) -> Optional[str]:
+    """A valid German or international number in E.164 ("+4951112345678"), or None."""
+    try:
+        number = phonenumbers.parse(text, "DE")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+ALIASES_FILE = Path(__file__).with_name("country_aliases.yml")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _key(name: str) -> str:
+    return name.strip().lower().translate(_UMLAUTS)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> Dict[str, str]:
+    names: Dict[str, str] = dict(yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8")))
+    for language in ("de", "en"):
+        for code, name in Locale(language).territories.items():
+            if len(code) == 2 and code.isalpha() and pycountry.countries.get(alpha_2=code):
+                names[_key(name)] = code
+    for country in pycountry.countries:
+        names[_key(country.name)] = country.alpha_2
+        names[_key(getattr(country, "common_name", country.name))] = country.alpha_2
+    return names
+
+
+def read_country(text: str) -> Optional[str]:
+    """ISO 3166-1 alpha-2 code for a country named in German or English ("Türkei", "Morocco", "TN")."""
+    cleaned = text.strip()
+    if len(cleaned) in (2, 3) and cleaned.isalpha():
+        found = pycountry.countries.get(alpha_2=cleaned.upper()) if len(cleaned) == 2 else pycountry.countries.get(alpha_3=cleaned.upper())
+        if found:
+            return found.alpha_2
+    best = process.extractOne(_key(cleaned), list(_country_names()), scorer=fuzz.WRatio, score_cutoff=COUNTRY_CUTOFF)
+    return _country_names()[best[0]] if best else None
+
+
+def country_name(code: str, language: str) -> str:
+    return Locale(language).territories.get(code, code)
+
+
+def read_start_date(text: str, today: date) -> Optional[date]:
+    """A start date after today and within three years ("1. März", "next month", "01.03.2027")."""
+    parsed = dateparser.parse(
+        text,
+        languages=["de", "en"],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": datetime.combine(today, time(12)),
+            "DATE_ORDER": "DMY",
+            "PREFER_DAY_OF_MONTH": "first",
+        },
+    )
+    if parsed is None:
+        return None
+    day = parsed.date()
+    latest = today.replace(year=today.year + LATEST_START_YEARS)
+    return day if today < day <= latest else None
+
+
+def read_count(text: str) -> Optional[int]:
+    """How many (family members): a number from 0 to 20, or words for none."""
+    if _NONE_WORDS.match(text.strip()):
+        return 0
+    amount = parse_amount(text)
+    if amount is None or amount != int(amount) or not 0 <= amount <= MAX_FAMILY_MEMBERS:
+        return None
+    return int(amount)
