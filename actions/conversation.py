@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -10,6 +11,24 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.messages import message
+
+# Intents that interrupt the intake when the model is confident; anything else is taken as the answer.
+INTERJECTIONS = frozenset(
+    {"stop", "request_human", "help", "switch_language", "bot_challenge", "out_of_scope", "delete_my_data",
+     "ask_status", "start_pathfinder"}
+)
+INTERJECTION_CONFIDENCE = float(os.environ.get("LOTSE_INTERJECTION_CONFIDENCE", "0.9"))
+
+
+def looks_like_interjection(tracker: Tracker) -> bool:
+    intent = latest_intent(tracker)
+    return intent in INTERJECTIONS or intent.startswith("ask_")
+
+
+def is_interjection(tracker: Tracker) -> bool:
+    """A confident question or request in between, which the rules answer before the intake goes on."""
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    return looks_like_interjection(tracker) and confidence >= INTERJECTION_CONFIDENCE
 
 
 def language_of(tracker: Tracker) -> str:

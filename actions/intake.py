@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
-from datetime import datetime, timezone
-from typing import Any, Dict, List, Text
+import re
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Coroutine, Dict, List, Optional, Text, Tuple
 
 from email_validator import EmailNotValidError, validate_email
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -14,143 +14,154 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, Delivery
-from actions.conversation import ask_action, language_of, say, sender_key
+from actions.conversation import (
+    ask_action,
+    is_interjection,
+    language_of,
+    latest_entity,
+    looks_like_interjection,
+    say,
+    sender_key,
+)
 from actions.delivery import deliver
 from actions.outbox import Outbox, PendingCase
+from actions.pathfinder import read_answer
 from bot.case import CaseDraft, build_ticket, parse_business_type
+from bot.case_fields import read_count, read_country, read_phone, read_start_date
 from bot.clock import today
-from bot.messages import text
+from bot.intake_plan import OUTSIDE_REGION, SKIPPED, optional, questions_needed, summary_lines
 from bot.pathfinder_dialogue import PATHFINDER_SLOTS
 from bot.privacy import consent_texts
+from bot.routing import match_municipality
 
-# Intents that interrupt the intake when the model is confident; anything else is taken as the answer.
-INTERJECTIONS = frozenset(
-    {"stop", "request_human", "help", "switch_language", "bot_challenge", "out_of_scope", "delete_my_data",
-     "ask_status", "start_pathfinder"}
-)
-INTERJECTION_CONFIDENCE = float(os.environ.get("LOTSE_INTERJECTION_CONFIDENCE", "0.9"))
 COMPANY_NAME_LENGTH = range(2, 201)
 OCCUPATION_LENGTH = range(2, 121)
-QUESTIONS = ("company_name", "business_type", "occupation", "contact_email")
-SUMMARY_FIELDS = ("company_name", "business_type", "occupation", "contact_email")
-FIELDS_RESET_AFTER_SUBMISSION = ("occupation", "consent")
+CONTACT_NAME_LENGTH = range(3, 101)
+FAILURES_BEFORE_HELP = 2
+SKIP_CHOICE = "skip"  # the payload of the "skip" / "not known yet" buttons
+INTAKE_SLOTS = (
+    "company_name", "business_type", "workplace_municipality", "occupation", "nationality", "country_of_residence",
+    "start_date", "family_members", "residence_municipality", "contact_name", "contact_email", "contact_phone",
+)
+FIELDS_RESET_AFTER_SUBMISSION = ("consent",)
+Reading = Tuple[Optional[Any], str]  # (canonical value or None, message key explaining the problem)
 
 
 def _clean(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
-def looks_like_interjection(tracker: Tracker) -> bool:
-    intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
-    return intent in INTERJECTIONS or intent.startswith("ask_")
+def _bounded(typed: str, length: range, problem: str) -> Reading:
+    return (typed if len(typed) in length and not typed.startswith("/") else None), problem
 
 
-def is_interjection(tracker: Tracker) -> bool:
-    """A confident question or request in between, which the rules answer before the intake goes on."""
-    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
-    return looks_like_interjection(tracker) and confidence >= INTERJECTION_CONFIDENCE
+def _email(typed: str) -> Reading:
+    try:
+        return validate_email(typed, check_deliverability=False).normalized, "invalid_email"
+    except EmailNotValidError:
+        if "@" not in typed:
+            return None, "invalid_email_no_at"
+        if "." not in typed.rsplit("@", 1)[-1]:
+            return None, "invalid_email_domain"
+        return None, "invalid_email"
 
 
-def answer_to(slot: str, tracker: Tracker) -> Dict[Text, Any]:
-    """The latest message as the answer to `slot`, if it was asked for and is one."""
-    if tracker.get_slot("requested_slot") != slot or is_interjection(tracker):
-        return {}
-    text = str(tracker.latest_message.get("text") or "")
-    return {} if text.startswith("/") else {slot: text}
+def _place_id(typed: str) -> Optional[str]:
+    """The municipality named in the text ("Garbsn", "in 30823 Garbsen", "Neustadt a. Rbge.")."""
+    words = [word for word in re.findall(r"[^\W\d_][\w.\-]+", typed) if len(word) > 2]
+    for candidate in (typed, *words):
+        match = match_municipality(candidate)
+        if match.inside_region and match.municipality:
+            return match.municipality.id
+    return None
+
+
+def _municipality(typed: str, choice: Optional[str], problem: str) -> Reading:
+    if choice == "outside_region":
+        return OUTSIDE_REGION, problem
+    if choice == SKIP_CHOICE:
+        return SKIPPED, problem
+    return _place_id(typed), problem
+
+
+def read_field(slot: str, tracker: Tracker) -> Reading:
+    """The canonical value of the latest message as the answer to `slot`."""
+    typed = _clean(tracker.latest_message.get("text"))
+    choice = latest_entity(tracker, "choice")
+    if choice == SKIP_CHOICE and optional(slot):
+        return SKIPPED, ""
+    if slot.startswith("pf_"):
+        return read_answer(slot, tracker)
+    readers: Dict[str, Callable[[], Reading]] = {
+        "company_name": lambda: _bounded(typed, COMPANY_NAME_LENGTH, "invalid_company_name"),
+        "business_type": lambda: (parse_business_type(str(latest_entity(tracker, "business_type") or typed)), "invalid_business_type"),
+        "workplace_municipality": lambda: _municipality(typed, choice, "invalid_municipality"),
+        "occupation": lambda: _bounded(typed, OCCUPATION_LENGTH, "invalid_occupation"),
+        "nationality": lambda: (read_country(typed), "invalid_country"),
+        "country_of_residence": lambda: (read_country(typed), "invalid_country"),
+        "start_date": lambda: (_iso(read_start_date(typed, today())), "invalid_start_date"),
+        "family_members": lambda: (read_count(str(choice or typed)), "invalid_family_members"),
+        "residence_municipality": lambda: _municipality(typed, choice, "invalid_residence"),
+        "contact_name": lambda: _bounded(typed, CONTACT_NAME_LENGTH, "invalid_contact_name"),
+        "contact_email": lambda: _email(typed),
+        "contact_phone": lambda: (read_phone(typed), "invalid_phone"),
+    }
+    return readers[slot]()
+
+
+def _iso(day: Optional[date]) -> Optional[str]:
+    return day.isoformat() if day else None
+
+
+def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]:
+    async def extract(
+        self: "ValidateIntakeForm", dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != slot or is_interjection(tracker):
+            return {}
+        value, problem = read_field(slot, tracker)
+        if value is None and looks_like_interjection(tracker):
+            return {}  # a question in between: the rules answer it, then the form asks again
+        if value is not None:
+            return {slot: value, "failed_attempts": 0.0}
+        return {slot: None, "failed_attempts": _explain(dispatcher, tracker, slot, problem)}
+
+    return extract
+
+
+def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, problem: str) -> float:
+    """Says what is wrong; after repeated failures offers to skip (where allowed) or a person."""
+    language = language_of(tracker)
+    failures = float(tracker.get_slot("failed_attempts") or 0) + 1
+    say(dispatcher, problem, language)
+    if failures >= FAILURES_BEFORE_HELP:
+        say(dispatcher, "repeated_failure_optional" if optional(slot) else "repeated_failure_required", language)
+    return failures
 
 
 class ValidateIntakeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_intake_form"
 
-    async def extract_company_name(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return answer_to("company_name", tracker)
-
-    async def extract_business_type(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return answer_to("business_type", tracker)
-
-    async def extract_occupation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return answer_to("occupation", tracker)
-
-    async def extract_contact_email(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return answer_to("contact_email", tracker)
-
-    async def validate_company_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        name = _clean(value)
-        if len(name) in COMPANY_NAME_LENGTH:
-            return {"company_name": name}
-        say(dispatcher, "invalid_company_name", language_of(tracker))
-        return {"company_name": None}
-
-    async def validate_business_type(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        business_type = parse_business_type(_clean(value))
-        if business_type:
-            return {"business_type": business_type}
-        say(dispatcher, "invalid_business_type", language_of(tracker))
-        return {"business_type": None}
-
-    async def validate_occupation(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        occupation = _clean(value)
-        if len(occupation) in OCCUPATION_LENGTH:
-            return {"occupation": occupation}
-        say(dispatcher, "invalid_occupation", language_of(tracker))
-        return {"occupation": None}
-
-    async def validate_contact_email(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        address = _clean(value)
-        try:
-            normalised = validate_email(address, check_deliverability=False).normalized
-        except EmailNotValidError:
-            say(dispatcher, _email_problem(address), language_of(tracker))
-            return {"contact_email": None}
-        return {"contact_email": normalised}
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        return questions_needed({slot: tracker.get_slot(slot) for slot in (*INTAKE_SLOTS, *PATHFINDER_SLOTS)})
 
 
-def _email_problem(address: str) -> str:
-    if "@" not in address:
-        return "invalid_email_no_at"
-    if "." not in address.rsplit("@", 1)[-1]:
-        return "invalid_email_domain"
-    return "invalid_email"
+for _slot in (*INTAKE_SLOTS, *PATHFINDER_SLOTS):
+    setattr(ValidateIntakeForm, f"extract_{_slot}", _extractor(_slot))
 
-
-ASK_ACTIONS = [ask_action(slot, f"ask_{slot}") for slot in QUESTIONS]
+ASK_ACTIONS = [ask_action(slot, f"ask_{slot}") for slot in INTAKE_SLOTS]
 
 
 def draft_from(tracker: Tracker) -> CaseDraft:
-    return CaseDraft(
-        company_name=tracker.get_slot("company_name"),
-        contact_email=tracker.get_slot("contact_email"),
-        occupation=tracker.get_slot("occupation"),
-        business_type=tracker.get_slot("business_type"),
-        language=language_of(tracker),
-        path_answers={slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS},
-    )
-
-
-def summary(draft: CaseDraft, pre_check_org: str, language: str) -> str:
-    values = draft.case_fields()
-    lines = []
-    for field in SUMMARY_FIELDS:
-        value = values.get(field)
-        if field == "business_type" and value:
-            value = text(f"business_type_{value}", language)
-        if value:
-            lines.append(f"• {text(f'summary_{field}', language)}: {value}")
-    lines.append(f"• {text('summary_pre_check_org', language)}: {pre_check_org}")
-    return "\n".join(lines)
+    answers = {slot: tracker.get_slot(slot) for slot in (*INTAKE_SLOTS, *PATHFINDER_SLOTS)}
+    return CaseDraft(answers=answers, language=language_of(tracker))
 
 
 class ActionAskConsent(Action):
-    """Shows the summary and what happens with the data before asking for consent."""
+    """Shows the summary, the routing, any no-prospect finding and the privacy terms, then asks."""
 
     def name(self) -> Text:
         return "action_ask_consent"
@@ -158,11 +169,12 @@ class ActionAskConsent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        language = language_of(tracker)
+        language, day = language_of(tracker), today()
         draft = draft_from(tracker)
-        pre_check_org = draft.routing(today()).pre_check_org.name(language)
-        privacy = consent_texts(language, pre_check_org)
-        say(dispatcher, "consent_request", language, summary=summary(draft, pre_check_org, language), **privacy)
+        routing = draft.routing(day)
+        lines = summary_lines(draft.case_fields(), routing, draft.findings(day), language)
+        privacy = consent_texts(language, routing.pre_check_org.name(language))
+        say(dispatcher, "consent_request", language, summary="\n".join(lines), **privacy)
         return []
 
 
@@ -175,6 +187,9 @@ class ActionSubmitCase(Action):
     ) -> List[Dict[Text, Any]]:
         language = language_of(tracker)
         reset = [SlotSet(field, None) for field in FIELDS_RESET_AFTER_SUBMISSION]
+        if tracker.get_slot("workplace_municipality") == OUTSIDE_REGION:
+            say(dispatcher, "outside_region", language)
+            return [*reset, SlotSet("workplace_municipality", None)]
         if tracker.get_slot("consent") is not True:
             say(dispatcher, "case_not_submitted", language)
             return reset

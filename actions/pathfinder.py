@@ -9,8 +9,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import ask_action, language_of, latest_entity, latest_intent, say
-from actions.intake import is_interjection, looks_like_interjection
+from actions.conversation import (
+    ask_action,
+    is_interjection,
+    language_of,
+    latest_entity,
+    latest_intent,
+    looks_like_interjection,
+    say,
+)
 from bot.clock import today
 from bot.pathfinder_dialogue import (
     CHOICE_SLOTS,

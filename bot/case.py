@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import yaml
 from rapidfuzz import fuzz, process
 
 from bot.checklist import ChecklistCase, ticket_checklist
-from bot.pathfinder import find_path
+from bot.intake_plan import OUTSIDE_REGION, answered
+from bot.pathfinder import PathResult, find_path, summarise
 from bot.pathfinder_dialogue import path_input
 from bot.privacy import consent_text_version
 from bot.reference import new_link_code, new_reference
@@ -20,6 +21,11 @@ from bot.routing import Routing, RoutingCase, route
 
 BUSINESS_TYPES_FILE = Path(__file__).with_name("business_types.yml")
 BUSINESS_TYPE_CUTOFF = 85.0
+PLAIN_FIELDS = (
+    "company_name", "business_type", "workplace_municipality", "residence_municipality", "contact_name",
+    "contact_email", "contact_phone", "occupation", "nationality", "country_of_residence", "start_date",
+    "family_members",
+)
 
 
 @lru_cache(maxsize=1)
@@ -37,53 +43,73 @@ def parse_business_type(text: str) -> Optional[str]:
     return words[best[0]] if best else None
 
 
-@dataclass(frozen=True)
-class CaseDraft:
-    company_name: Optional[str]
-    contact_email: Optional[str]
-    occupation: Optional[str]
-    business_type: Optional[str]
-    language: str
-    path_answers: Dict[str, Any] = field(default_factory=dict)  # pf_* slots, when the path finder ran
-
-    def routing(self, day: date) -> Routing:
-        return route(RoutingCase(business_type=self.business_type or "neither", occupation=self.occupation), day)
-
-    def case_fields(self) -> Dict[str, Any]:
-        fields = {
-            "company_name": self.company_name,
-            "business_type": self.business_type,
-            "contact_email": self.contact_email,
-            "occupation": self.occupation,
-            "contact_language": self.language,
-            **self._path_fields(),
-        }
-        return {key: value for key, value in fields.items() if value is not None}
-
-    def _path_fields(self) -> Dict[str, Any]:
-        answers = self.path_answers
-        if not answers.get("pf_qualification"):
-            return {}
-        salary = answers.get("pf_salary")
-        return {
-            "qualification": {
-                "type": answers["pf_qualification"],
-                "recognition_status": answers.get("pf_recognition") or "unknown",
-            },
-            "salary_annual_eur": round(float(salary)) if salary is not None else None,  # whole euros in the ticket
-            "collective_agreement": _yes_no(answers.get("pf_collective_agreement")),
-            "age_band": {"yes": "45_or_over", "no": "under_45"}.get(str(answers.get("pf_age_45"))),
-        }
-
-    def no_prospect(self, day: date) -> Dict[str, Any]:
-        """The path finder's findings on what was gathered; none when it did not run."""
-        if not self.path_answers.get("pf_qualification"):
-            return {"flag": False, "reasons": []}
-        return find_path(path_input(self.path_answers), day).ticket_no_prospect()
-
-
 def _yes_no(answer: Any) -> Optional[bool]:
     return {"yes": True, "no": False}.get(str(answer))
+
+
+@dataclass(frozen=True)
+class CaseDraft:
+    """The intake's and the path finder's answers (slot name → canonical value)."""
+
+    answers: Dict[str, Any]
+    language: str
+
+    def _answer(self, field: str) -> Any:
+        value = self.answers.get(field)
+        return value if answered(value) and value != OUTSIDE_REGION else None
+
+    def path_answers(self) -> Dict[str, Any]:
+        answers = {key: value for key, value in self.answers.items() if key.startswith("pf_")}
+        residence = self._answer("country_of_residence")
+        if residence:
+            answers["pf_abroad"] = "no" if residence == "DE" else "yes"
+        return answers
+
+    def routing(self, day: date) -> Routing:
+        case = RoutingCase(
+            business_type=self._answer("business_type") or "neither",
+            occupation=self._answer("occupation"),
+            qualification_type=self.answers.get("pf_qualification"),
+            workplace_municipality=self._answer("workplace_municipality"),
+            residence_municipality=self._answer("residence_municipality"),
+        )
+        return route(case, day)
+
+    def path(self, day: date) -> Optional[PathResult]:
+        answers = self.path_answers()
+        return find_path(path_input(answers), day) if answers.get("pf_qualification") else None
+
+    def no_prospect(self, day: date) -> Dict[str, Any]:
+        path = self.path(day)
+        return path.ticket_no_prospect() if path else {"flag": False, "reasons": []}
+
+    def findings(self, day: date) -> List[str]:
+        path = self.path(day)
+        return list(summarise(path, self.language, day).no_prospect) if path else []
+
+    def checklist_case(self) -> ChecklistCase:
+        return ChecklistCase(
+            recognition_needed=self.answers.get("pf_recognition") != "yes",
+            regulated_profession=self.answers.get("pf_regulated") == "yes",
+            family_members=int(self._answer("family_members") or 0),
+        )
+
+    def case_fields(self) -> Dict[str, Any]:
+        fields = {field: self._answer(field) for field in PLAIN_FIELDS}
+        salary = self.answers.get("pf_salary")
+        fields.update(
+            contact_language=self.language,
+            salary_annual_eur=round(float(salary)) if salary is not None else None,  # whole euros in the ticket
+            collective_agreement=_yes_no(self.answers.get("pf_collective_agreement")),
+            age_band={"yes": "45_or_over", "no": "under_45"}.get(str(self.answers.get("pf_age_45"))),
+            family_members=int(fields["family_members"]) if fields["family_members"] is not None else None,
+        )
+        if self.answers.get("pf_qualification"):
+            fields["qualification"] = {
+                "type": self.answers["pf_qualification"],
+                "recognition_status": self.answers.get("pf_recognition") or "unknown",
+            }
+        return {key: value for key, value in fields.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -102,7 +128,7 @@ def build_ticket(draft: CaseDraft, day: date, now: datetime) -> Ticket:
         "language": draft.language,
         "case": draft.case_fields(),
         "routing": routing.as_ticket("de"),  # staff read German display names
-        "checklist": ticket_checklist(ChecklistCase()),
+        "checklist": ticket_checklist(draft.checklist_case()),
         "no_prospect": draft.no_prospect(day),
         "candidate_link_code": link_code,
         "consent": {"given_at": now.isoformat(), "text_version": consent_text_version()},

@@ -8,71 +8,111 @@ from bot.messages import text
 from conftest import tracker_with, user_event
 
 
+def asked(slot: str, typed: str, intent: str = "inform", confidence: float = 0.95, slots: dict | None = None, entities=None):
+    event = user_event(typed, intent, entities)
+    event["parse_data"]["intent"]["confidence"] = confidence
+    return tracker_with([event], slots={"language": "en", "requested_slot": slot, **(slots or {})})
+
+
+async def extract(slot: str, tracker) -> tuple[dict, list]:
+    dispatcher = CollectingDispatcher()
+    result = await getattr(ValidateIntakeForm(), f"extract_{slot}")(dispatcher, tracker, {})
+    return result, [message["text"] for message in dispatcher.messages]
+
+
 @pytest.mark.parametrize(
     ("typed", "expected_message"),
     [("max at firma punkt de", "invalid_email_no_at"), ("max@firma", "invalid_email_domain"), ("max@@firma.de", "invalid_email")],
 )
 async def test_invalid_email_gets_a_specific_explanation(typed: str, expected_message: str) -> None:
-    dispatcher = CollectingDispatcher()
-    tracker = tracker_with([user_event(typed, "inform")], slots={"language": "en"})
-    result = await ValidateIntakeForm().validate_contact_email(typed, dispatcher, tracker, {})
-    assert result == {"contact_email": None}
-    assert dispatcher.messages[0]["text"] == text(expected_message, "en")
+    result, said = await extract("contact_email", asked("contact_email", typed))
+    assert result == {"contact_email": None, "failed_attempts": 1.0}
+    assert said == [text(expected_message, "en")]
 
 
 async def test_valid_email_is_normalised() -> None:
-    tracker = tracker_with([user_event(" Max@Firma.DE ", "inform")], slots={"language": "de"})
-    result = await ValidateIntakeForm().validate_contact_email(" Max@Firma.DE ", CollectingDispatcher(), tracker, {})
-    assert result == {"contact_email": "Max@firma.de"}
+    result, _ = await extract("contact_email", asked("contact_email", " Max@Firma.DE "))
+    assert result == {"contact_email": "Max@firma.de", "failed_attempts": 0.0}
 
 
-@pytest.mark.parametrize(("typed", "business_type"), [("Handwerk", "craft"), ("Industrie und Handel", "industry_trade"), ("neither", "neither"), ("craft", "craft")])
+@pytest.mark.parametrize(("typed", "business_type"), [("Handwerk", "craft"), ("Industrie und Handel", "industry_trade"), ("neither", "neither")])
 async def test_business_type_is_understood(typed: str, business_type: str) -> None:
-    tracker = tracker_with([user_event(typed, "inform")], slots={"language": "de"})
-    result = await ValidateIntakeForm().validate_business_type(typed, CollectingDispatcher(), tracker, {})
-    assert result == {"business_type": business_type}
+    result, _ = await extract("business_type", asked("business_type", typed))
+    assert result["business_type"] == business_type
 
 
-async def test_unclear_business_type_is_asked_again_with_buttons() -> None:
-    dispatcher = CollectingDispatcher()
-    tracker = tracker_with([user_event("Bananen", "inform")], slots={"language": "de"})
-    result = await ValidateIntakeForm().validate_business_type("Bananen", dispatcher, tracker, {})
-    assert result == {"business_type": None}
-    assert len(dispatcher.messages[0]["buttons"]) == 3
+@pytest.mark.parametrize(("typed", "place"), [("Garbsn", "garbsen"), ("in 30823 Garbsen", "garbsen"), ("Neustadt a. Rbge.", "neustadt_am_ruebenberge")])
+async def test_workplace_is_matched_with_typos(typed: str, place: str) -> None:
+    result, _ = await extract("workplace_municipality", asked("workplace_municipality", typed))
+    assert result["workplace_municipality"] == place
+
+
+async def test_a_place_outside_the_region_is_asked_again_with_a_way_out() -> None:
+    result, said = await extract("workplace_municipality", asked("workplace_municipality", "Hildesheim"))
+    assert result["workplace_municipality"] is None
+    assert said == [text("invalid_municipality", "en")]
+
+
+@pytest.mark.parametrize(
+    ("slot", "typed", "value"),
+    [("nationality", "Tunesien", "TN"), ("country_of_residence", "Morocco", "MA"), ("start_date", "01.03.2027", "2027-03-01"),
+     ("family_members", "2", 2), ("contact_phone", "0511 123456", "+49511123456"), ("pf_salary", "4.500 € im Monat", 54000.0)],
+)
+async def test_fields_are_read_with_their_libraries(slot: str, typed: str, value: object) -> None:
+    result, _ = await extract(slot, asked(slot, typed))
+    assert result[slot] == value
+
+
+async def test_optional_fields_can_be_skipped_but_required_ones_cannot() -> None:
+    skip = [{"entity": "choice", "value": "skip"}]
+    result, _ = await extract("contact_phone", asked("contact_phone", '/inform{"choice": "skip"}', entities=skip))
+    assert result["contact_phone"] == "skipped"
+    result, _ = await extract("contact_email", asked("contact_email", '/inform{"choice": "skip"}', entities=skip))
+    assert result["contact_email"] is None
+
+
+async def test_second_failure_offers_a_person_for_required_fields() -> None:
+    result, said = await extract("contact_email", asked("contact_email", "nope", slots={"failed_attempts": 1.0}))
+    assert result["failed_attempts"] == 2.0
+    assert said[-1] == text("repeated_failure_required", "en")
+
+
+async def test_an_answer_misread_as_a_weak_question_is_still_taken() -> None:
+    result, _ = await extract("company_name", asked("company_name", "Nordlicht Software AG", "bot_challenge", 0.6))
+    assert result["company_name"] == "Nordlicht Software AG"
+
+
+async def test_a_confident_question_in_between_is_not_taken_as_the_answer() -> None:
+    result, said = await extract("company_name", asked("company_name", "Was kostet das Verfahren?", "ask_fee_procedure", 0.97))
+    assert result == {} and said == []
+
+
+async def test_a_button_payload_is_not_a_free_text_answer() -> None:
+    result, _ = await extract("company_name", asked("company_name", '/inform{"business_type": "craft"}'))
+    assert result["company_name"] is None
+
+
+async def test_only_the_requested_slot_is_extracted() -> None:
+    tracker = asked("occupation", "Tischler")
+    assert (await extract("company_name", tracker))[0] == {}
+    assert (await extract("occupation", tracker))[0]["occupation"] == "Tischler"
+
+
+async def test_questions_already_answered_by_the_path_finder_are_not_asked_again() -> None:
+    slots = {"pf_qualification": "vocational", "pf_recognition": "yes", "pf_salary": 52000.0}
+    tracker = asked("company_name", "Firma", slots=slots)
+    needed = await ValidateIntakeForm().required_slots([], CollectingDispatcher(), tracker, {})
+    assert "pf_qualification" in needed  # answered slots stay in the list but are not requested again
+    assert tracker.get_slot("pf_salary") == 52000.0
 
 
 async def test_consent_question_shows_summary_routing_and_privacy_settings() -> None:
     dispatcher = CollectingDispatcher()
-    slots = {"language": "de", "company_name": "Tischlerei Eiche", "business_type": "craft", "occupation": "Tischler", "contact_email": "a@eiche.de"}
+    slots = {"language": "de", "company_name": "Tischlerei Eiche", "business_type": "craft", "occupation": "Tischler",
+             "contact_email": "a@eiche.de", "workplace_municipality": "garbsen", "residence_municipality": "hannover"}
     await ActionAskConsent().run(dispatcher, tracker_with([user_event("a@eiche.de", "inform")], slots=slots), {})
     message = dispatcher.messages[0]["text"]
-    for expected in ("Tischlerei Eiche", "Handwerk", "Tischler", "a@eiche.de", "Handwerkskammer Hannover", "Art. 6 Abs. 1 lit. a DSGVO"):
+    for expected in ("Tischlerei Eiche", "Handwerk", "Garbsen", "Tischler", "a@eiche.de", "Handwerkskammer Hannover",
+                     "Art. 6 Abs. 1 lit. a DSGVO", "Landeshauptstadt"):
         assert expected in message
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
-
-
-def _asked(slot: str, text: str, intent: str, confidence: float):
-    event = user_event(text, intent)
-    event["parse_data"]["intent"]["confidence"] = confidence
-    return tracker_with([event], slots={"language": "de", "requested_slot": slot})
-
-
-async def test_an_answer_misread_as_a_weak_question_is_still_taken() -> None:
-    tracker = _asked("company_name", "Nordlicht Software AG", "bot_challenge", 0.4)
-    assert await ValidateIntakeForm().extract_company_name(CollectingDispatcher(), tracker, {}) == {"company_name": "Nordlicht Software AG"}
-
-
-async def test_a_confident_question_in_between_is_not_taken_as_the_answer() -> None:
-    tracker = _asked("company_name", "Was kostet das Verfahren?", "ask_fee_procedure", 0.97)
-    assert await ValidateIntakeForm().extract_company_name(CollectingDispatcher(), tracker, {}) == {}
-
-
-async def test_a_button_payload_is_not_a_free_text_answer() -> None:
-    tracker = _asked("company_name", '/inform{"business_type": "craft"}', "inform", 1.0)
-    assert await ValidateIntakeForm().extract_company_name(CollectingDispatcher(), tracker, {}) == {}
-
-
-async def test_only_the_requested_slot_is_extracted() -> None:
-    tracker = _asked("occupation", "Tischler", "inform", 0.9)
-    assert await ValidateIntakeForm().extract_company_name(CollectingDispatcher(), tracker, {}) == {}
-    assert await ValidateIntakeForm().extract_occupation(CollectingDispatcher(), tracker, {}) == {"occupation": "Tischler"}

@@ -8,6 +8,7 @@ import time
 import httpx
 
 from conftest import Conversation
+from intake_script import CARPENTER_IN_GARBSEN_DE, run_intake
 from stack import Stack, is_healthy
 
 REFERENCE = re.compile(r"LT-\d{4}-[0-9A-HJKMNP-TV-Z]{6}")
@@ -22,8 +23,7 @@ def tickets_with(backend_url: str, token: str, reference: str) -> list[dict]:
 def test_case_waits_while_the_backend_is_down_and_arrives_exactly_once(
     stack: Stack, german: Conversation, backend_url: str, credentials: dict
 ) -> None:
-    for text in ("Ich möchte einen Fall anmelden", "Elektro Blitz GmbH", "Handwerk", "Elektroniker", "bewerbung@elektro-blitz.de"):
-        german.say_text(text)
+    run_intake(german, CARPENTER_IN_GARBSEN_DE)
     stack.stop_process("backend")
     try:
         reply = german.say_text("Ja, bitte übermitteln")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from conftest import Conversation
+from intake_script import run_intake
 from test_intake import find_ticket
 
 REFERENCE = re.compile(r"LT-\d{4}-[0-9A-HJKMNP-TV-Z]{6}")
@@ -51,8 +52,10 @@ def test_a_question_in_between_is_answered_and_the_path_finder_goes_on(german: C
 
 def test_path_finder_answers_go_into_the_ticket(german: Conversation, backend_url: str, credentials: dict) -> None:
     answer_vocational_case(german, "/start_pathfinder", "/deny", "30.000 €")  # worker already in Germany
-    for text in ("/start_intake", "Metallbau Kranich GmbH", "Handwerk", "Metallbauer", "info@metallbau-kranich.de"):
-        german.say_text(text)
+    answers = ("/start_intake", "Metallbau Kranich GmbH", "Handwerk", "Lehrte", "Metallbauer", "Türkei",
+               "nächsten Monat", "0", '/inform{"choice": "skip"}', "Kemal Kranich", "info@metallbau-kranich.de", "0511 5554443")
+    summary = run_intake(german, answers)
+    assert "Hinweis der Prüfung" in summary
     reference = REFERENCE.search(german.say_text("/affirm")).group(0)
     ticket = find_ticket(backend_url, credentials, reference)["hwk_hannover"]
     assert ticket["case"]["salary_annual_eur"] == 30000

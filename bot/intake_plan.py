@@ -1,0 +1,80 @@
+"""The intake's questions: which the case needs (never one already answered, e.g. by the path
+finder), which may be skipped, and the summary shown before consent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bot.answers.formatting import format_date, format_money
+from bot.case_fields import country_name
+from bot.messages import text
+from bot.routing import Routing, municipality_by_id
+
+OUTSIDE_REGION = "outside_region"
+SKIPPED = "skipped"
+OPTIONAL_FIELDS = frozenset({"start_date", "residence_municipality", "contact_phone", "family_members", "nationality"})
+SUMMARY_FIELDS = (
+    "company_name", "business_type", "workplace_municipality", "occupation", "salary_annual_eur", "nationality",
+    "country_of_residence", "start_date", "family_members", "residence_municipality", "contact_name",
+    "contact_email", "contact_phone",
+)
+
+
+def questions_needed(answers: Mapping[str, Any]) -> list[str]:
+    """The intake's questions for this case, in order."""
+    questions = ["company_name", "business_type", "workplace_municipality"]
+    if answers.get("workplace_municipality") == OUTSIDE_REGION:
+        return questions
+    questions += ["occupation", "pf_qualification"]
+    if answers.get("pf_qualification") in ("vocational", "university"):
+        questions.append("pf_recognition")
+    questions += ["pf_salary", "pf_collective_agreement", "pf_age_45"]
+    if answers.get("pf_age_45") == "yes":
+        questions.append("pf_pension")
+    questions.append("nationality")
+    if answers.get("pf_abroad") != "no":
+        questions.append("country_of_residence")
+    questions += ["start_date", "family_members", "residence_municipality", "contact_name", "contact_email",
+                  "contact_phone", "consent"]
+    return questions
+
+
+def answered(value: Any) -> bool:
+    return value is not None and value != SKIPPED
+
+
+def _display(field: str, value: Any, language: str) -> str:
+    if field == "business_type":
+        return text(f"business_type_{value}", language)
+    if field in ("workplace_municipality", "residence_municipality"):
+        place = municipality_by_id(str(value))
+        return place.name if place else str(value)
+    if field in ("nationality", "country_of_residence"):
+        return country_name(str(value), language)
+    if field == "start_date":
+        return format_date(date.fromisoformat(str(value)), language)
+    if field == "salary_annual_eur":
+        return format_money(Decimal(str(value)), language)
+    return str(value)
+
+
+def summary_lines(case: Mapping[str, Any], routing: Routing, findings: list[str], language: str) -> list[str]:
+    lines = [
+        f"• {text(f'summary_{field}', language)}: {_display(field, case[field], language)}"
+        for field in SUMMARY_FIELDS
+        if answered(case.get(field))
+    ]
+    lines.append(f"• {text('summary_pre_check_org', language)}: {routing.pre_check_org.name(language)}")
+    office = routing.after_entry_office
+    after_entry = office.name(language) if office else text("after_entry_depends", language)
+    lines.append(f"• {text('summary_after_entry_office', language)}: {after_entry}")
+    lines += [f"• {text('summary_no_prospect', language)}: {finding}" for finding in findings]
+    return lines
+
+
+def optional(field: str) -> bool:
+    return field in OPTIONAL_FIELDS
+
