@@ -4,7 +4,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerTopic, ActionHandleFallback, topic_of
-from conftest import tracker_with, user_event
+from trackers import tracker_with, user_event
 
 
 @pytest.mark.parametrize(("language", "question"), [("de", "Was kostet das Verfahren?"), ("en", "What does the procedure cost?")])

@@ -5,7 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import ActionAskConsent, ValidateIntakeForm
 from bot.messages import text
-from conftest import tracker_with, user_event
+from trackers import tracker_with, user_event
 
 
 def asked(slot: str, typed: str, intent: str = "inform", confidence: float = 0.95, slots: dict | None = None, entities=None):

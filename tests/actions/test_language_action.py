@@ -3,7 +3,7 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import ActionSetLanguage
-from conftest import tracker_with, user_event
+from trackers import tracker_with, user_event
 
 
 async def run(tracker) -> dict:
