@@ -47,12 +47,21 @@ class ActionAnswerTopic(Action):
         return []
 
 
+NOT_ACTIONS = {"action_listen", "action_extract_slots"}
+NOT_A_CLARIFICATION = {FALLBACK, "inform", "correct_field", "affirm", "deny"}
+
+
 def fallbacks_in_a_row(tracker: Tracker) -> int:
+    """How many user messages in a row, this one included, ended in this fallback."""
+    responses: List[str] = []
+    for event in tracker.events:
+        if event.get("event") == "user":
+            responses.append("")
+        elif event.get("event") == "action" and responses and not responses[-1] and event.get("name") not in NOT_ACTIONS:
+            responses[-1] = str(event.get("name"))
     streak = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        if (event.get("parse_data") or {}).get("intent", {}).get("name") != FALLBACK:
+    for response in reversed(responses):
+        if response not in ("", ActionHandleFallback.NAME):
             break
         streak += 1
     return streak
@@ -62,14 +71,16 @@ def likely_intents(tracker: Tracker) -> List[str]:
     ranking = tracker.latest_message.get("intent_ranking") or []
     known = all_titles()
     names = [entry.get("name") for entry in ranking]
-    return [name for name in names if name in known and name != FALLBACK][:CLARIFY_WITH_AT_MOST]
+    return [name for name in names if name in known and name not in NOT_A_CLARIFICATION][:CLARIFY_WITH_AT_MOST]
 
 
 class ActionHandleFallback(Action):
     """First a "Did you mean …?" with buttons, then, if that fails too, a human contact."""
 
+    NAME = "action_handle_fallback"
+
     def name(self) -> Text:
-        return "action_handle_fallback"
+        return self.NAME
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -82,7 +93,8 @@ class ActionHandleFallback(Action):
             utter_topic(dispatcher, "human_contact", language, {})
         else:
             self._clarify(dispatcher, tracker, language)
-        return []
+        # Inside a form, forget the message so the form goes on where it was.
+        return [UserUtteranceReverted()] if tracker.active_loop.get("name") else []
 
     @staticmethod
     def _clarify(dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:

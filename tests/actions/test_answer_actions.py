@@ -49,3 +49,31 @@ async def test_foreign_language_gets_the_bilingual_note() -> None:
     tracker = tracker_with([user_event("Bonjour, je voudrais embaucher un soudeur de Tunisie", "nlu_fallback")], slots={"language": "de"})
     await ActionHandleFallback().run(dispatcher, tracker, {})
     assert "nur Deutsch und Englisch" in dispatcher.messages[0]["text"]
+
+
+async def test_fallbacks_in_a_row_count_messages_the_fallback_answered() -> None:
+    dispatcher = CollectingDispatcher()
+    events = [
+        user_event("blorf", "inform"), {"event": "action", "name": "action_extract_slots"},
+        {"event": "action", "name": "action_handle_fallback"}, {"event": "action", "name": "action_listen"},
+        user_event("quux", "nlu_fallback"),
+    ]
+    await ActionHandleFallback().run(dispatcher, tracker_with(events, slots={"language": "en"}), {})
+    assert "0541 66888 200" in dispatcher.messages[0]["text"]
+
+
+async def test_a_fallback_after_a_real_answer_starts_counting_again() -> None:
+    dispatcher = CollectingDispatcher()
+    events = [
+        user_event("blorf", "nlu_fallback"), {"event": "action", "name": "action_handle_fallback"},
+        user_event("was kostet das", "ask_fee_procedure"), {"event": "action", "name": "action_answer_topic"},
+        user_event("quux", "nlu_fallback"),
+    ]
+    await ActionHandleFallback().run(dispatcher, tracker_with(events, slots={"language": "en"}), {})
+    assert "buttons" in dispatcher.messages[0] and dispatcher.messages[0]["buttons"]
+
+
+async def test_inside_a_form_the_fallback_forgets_the_message() -> None:
+    events = [user_event("blorf", "nlu_fallback")]
+    result = await ActionHandleFallback().run(CollectingDispatcher(), tracker_with(events, slots={"language": "de"}, active_loop="intake_form"), {})
+    assert result == [{"event": "rewind", "timestamp": None}]
