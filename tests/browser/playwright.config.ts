@@ -1,5 +1,6 @@
 // Browser tests of the Lotse widget against the running stack, in Debian's Chromium (never a downloaded browser).
 import { defineConfig } from "@playwright/test";
+import { debianChromium } from "./chromium";
 
 export const WEB_URL = (process.env.LOTSE_WEB_URL ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
 export const BOT_URL = (process.env.LOTSE_BOT_URL ?? "http://127.0.0.1:5005").replace(/\/+$/, "");
@@ -22,18 +23,6 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: process.env.LOTSE_CHROMIUM ?? "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: debianChromium,
   },
 });

@@ -2,6 +2,7 @@
 // Needs a running backend: LOTSE_BACKEND_URL (default http://127.0.0.1:8000) and its dev credentials
 // file LOTSE_DEV_CREDENTIALS (default ../../var/dev-credentials.json, relative to tests/browser).
 import { defineConfig } from "@playwright/test";
+import { debianChromium } from "./chromium";
 
 export const BACKEND_URL = (process.env.LOTSE_BACKEND_URL ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
 
@@ -22,18 +23,6 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: process.env.LOTSE_CHROMIUM ?? "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: debianChromium,
   },
 });

@@ -19,19 +19,11 @@ PORTS = Ports(rasa=6005, actions=6055, backend=6000, web=6080)
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
 
-def create_database(name: str) -> None:
+def administer(statement: str) -> None:
     connection = psycopg2.connect(dbname="postgres", **POSTGRES)
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def drop_database(name: str) -> None:
-    connection = psycopg2.connect(dbname="postgres", **POSTGRES)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(statement)
     connection.close()
 
 
@@ -45,8 +37,8 @@ def rabbitmq_messages(queue: str) -> int:
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str]]:
     suffix = uuid.uuid4().hex[:8]
     backend_db, tracker_db = f"lotse_backend_{suffix}", f"lotse_tracker_{suffix}"
-    create_database(backend_db)
-    create_database(tracker_db)
+    for database in (backend_db, tracker_db):
+        administer(f'CREATE DATABASE "{database}"')
     env = {
         "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{backend_db}",
         "LOTSE_TRACKER_DB_HOST": "127.0.0.1", "LOTSE_TRACKER_DB_PORT": "5432", "LOTSE_TRACKER_DB_NAME": tracker_db,
@@ -67,8 +59,8 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack
         yield stack, tracker_db
     finally:
         stack.stop()
-        drop_database(backend_db)
-        drop_database(tracker_db)
+        for database in (backend_db, tracker_db):
+            administer(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def test_production_profile_keeps_conversations_in_postgresql_and_publishes_events(production: tuple[Stack, str]) -> None:
