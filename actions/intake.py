@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Coroutine, Dict, List, Optional, Text, Tuple
 
 from email_validator import EmailNotValidError, validate_email
@@ -44,6 +45,7 @@ INTAKE_SLOTS = (
     "start_date", "family_members", "residence_municipality", "contact_name", "contact_email", "contact_phone",
 )
 FIELDS_RESET_AFTER_SUBMISSION = ("consent",)
+CASES_PER_SENDER_PER_DAY = int(os.environ.get("LOTSE_CASES_PER_SENDER_PER_DAY", "5"))
 Reading = Tuple[Optional[Any], str]  # (canonical value or None, message key explaining the problem)
 
 
@@ -193,6 +195,9 @@ class ActionSubmitCase(Action):
         if tracker.get_slot("consent") is not True:
             say(dispatcher, "case_not_submitted", language)
             return reset
+        if await self._over_limit(tracker):
+            say(dispatcher, "too_many_cases", language)
+            return reset
         ticket = build_ticket(draft_from(tracker), today(), datetime.now(timezone.utc))
         delivery = await self._submit(tracker, ticket.body)
         say(
@@ -204,6 +209,12 @@ class ActionSubmitCase(Action):
             pre_check_org=ticket.routing.pre_check_org.name(language),
         )
         return [SlotSet("case_reference", ticket.reference), *reset]
+
+    @staticmethod
+    async def _over_limit(tracker: Tracker) -> bool:
+        since = datetime.now(timezone.utc) - timedelta(days=1)
+        count = await asyncio.to_thread(Outbox().cases_since, sender_key(tracker), since)
+        return count >= CASES_PER_SENDER_PER_DAY
 
     @staticmethod
     async def _submit(tracker: Tracker, body: Dict[str, Any]) -> Delivery:

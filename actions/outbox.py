@@ -114,3 +114,11 @@ class Outbox:
                 (cutoff,),
             )
         return cursor.rowcount
+
+    def cases_since(self, sender_key: str, since: datetime) -> int:
+        """How many cases this conversation queued since `since` (for the per-sender limit)."""
+        with closing(self._connect()) as connection:
+            row = connection.execute(
+                "SELECT count(*) FROM outbox WHERE sender_key = ? AND created_at >= ?", (sender_key, since.isoformat())
+            ).fetchone()
+        return int(row[0])

@@ -116,3 +116,18 @@ async def test_consent_question_shows_summary_routing_and_privacy_settings() -> 
                      "Art. 6 Abs. 1 lit. a DSGVO", "Landeshauptstadt"):
         assert expected in message
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+async def test_ticket_creation_is_limited_per_sender(tmp_path, monkeypatch) -> None:
+    from actions import intake
+    from actions.outbox import Outbox
+
+    monkeypatch.setenv("LOTSE_VAR_DIR", str(tmp_path))
+    outbox = Outbox()
+    for number in range(intake.CASES_PER_SENDER_PER_DAY):
+        outbox.put(f"LT-2026-AAAAA{number}", intake.sender_key(tracker_with([])), {"reference": number})
+    dispatcher = CollectingDispatcher()
+    slots = {"language": "en", "consent": True, "company_name": "Firma", "contact_email": "a@b.de"}
+    events = await intake.ActionSubmitCase().run(dispatcher, tracker_with([user_event("yes", "affirm")], slots=slots), {})
+    assert dispatcher.messages[0]["text"] == text("too_many_cases", "en")
+    assert not any(event.get("name") == "case_reference" for event in events)

@@ -38,3 +38,13 @@ def test_forgetting_a_sender_withdraws_its_queued_cases(tmp_path: Path) -> None:
     outbox.put("LT-2026-GHJKMN", "sender-b", {**BODY, "reference": "LT-2026-GHJKMN"})
     outbox.forget_sender("sender-a")
     assert [case.reference for case in outbox.due()] == ["LT-2026-GHJKMN"]
+
+
+def test_cases_are_counted_per_sender_for_the_rate_limit(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    outbox.put("LT-2026-ABCDEF", "sender-a", BODY)
+    outbox.put("LT-2026-GHJKMN", "sender-a", {**BODY, "reference": "LT-2026-GHJKMN"})
+    outbox.put("LT-2026-PQRSTV", "sender-b", {**BODY, "reference": "LT-2026-PQRSTV"})
+    an_hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+    assert outbox.cases_since("sender-a", an_hour_ago) == 2
+    assert outbox.cases_since("sender-a", datetime.now(timezone.utc) + timedelta(seconds=1)) == 0
