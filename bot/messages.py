@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -9,7 +10,11 @@ from typing import Dict, List, Tuple
 
 import yaml
 
+from bot.clock import today
+from bot.knowledge import ValueOn, value_on
+
 MESSAGES_FILE = Path(__file__).with_name("messages.yml")
+_FACT = re.compile(r"\[\[([a-z0-9_]+)\]\]")
 
 
 @dataclass(frozen=True)
@@ -26,10 +31,21 @@ def all_messages() -> Dict[str, dict]:
     return yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
 
 
+def _with_facts(template: str) -> str:
+    """Replaces [[fact_id]] with the fact's value valid today, so contacts live in the knowledge file only."""
+    def value(match: re.Match[str]) -> str:
+        lookup = value_on(match.group(1), today())
+        if not isinstance(lookup, ValueOn):
+            raise KeyError(f"no current value for fact {match.group(1)!r}")
+        return str(lookup.value)
+
+    return _FACT.sub(value, template)
+
+
 def message(key: str, language: str, **values: str) -> Message:
     entry = all_messages()[key]
     buttons = [(button[language], button["payload"]) for button in entry.get("buttons", [])]
-    return Message(text=entry[language].format(**values), buttons=buttons)
+    return Message(text=_with_facts(entry[language]).format(**values), buttons=buttons)
 
 
 def text(key: str, language: str, **values: str) -> str:

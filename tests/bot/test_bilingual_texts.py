@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.intent_titles import all_titles
-from bot.messages import all_messages
+from bot.messages import all_messages, message
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
@@ -76,3 +77,15 @@ def test_actions_say_only_messages_that_exist(path: Path) -> None:
         keys = [arg for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
         for key in keys[:1]:
             assert key.value in all_messages(), f"{path.name}:{call.lineno} uses unknown message {key.value!r}"
+
+
+@pytest.mark.parametrize("key", sorted(all_messages()))
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_message_renders_with_its_facts(key: str, language: str) -> None:
+    placeholders = {name: "x" for name in re.findall(r"{(\w+)}", all_messages()[key][language])}
+    assert "[[" not in message(key, language, **placeholders).text
+
+
+def test_contacts_in_messages_come_from_the_knowledge_file() -> None:
+    assert "[[zentralstelle_hotline]]" in all_messages()["outside_region"]["de"]
+    assert "0541 66888 200" in message("outside_region", "de").text
