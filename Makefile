@@ -48,7 +48,8 @@ $(WIDGET): web/node_modules/.installed $(wildcard web/src/*) $(wildcard web/demo
 model: $(MODEL)
 
 $(MODEL): .venv-rasa/.installed $(TRAINING_INPUTS)
-	$(RASA) train --quiet --data data/nlu stories --config config.yml --domain domain.yml \
+	@mkdir -p var
+	flock var/.training.lock $(RASA) train --quiet --data data/nlu stories --config config.yml --domain domain.yml \
 		--out models --fixed-model-name lotse
 
 validate: .venv-rasa/.installed

@@ -13,9 +13,10 @@ import httpx
 import psycopg2
 import pytest
 
+from ports import shifted
 from stack import BACKEND_PYTHON, REPO, Ports, Stack
 
-PORTS = Ports(rasa=6005, actions=6055, backend=6000, web=6080)
+PORTS = shifted(Ports(rasa=6005, actions=6055, backend=6000, web=6080))
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
 

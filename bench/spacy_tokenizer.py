@@ -1,5 +1,6 @@
-"""Rasa tokenizer that detects each message's language and tokenises it with spaCy's blank
-German or English pipeline, adding lookup lemmas (from spacy-lookups-data, no download)."""
+"""The tokenizer Lotse does not use, kept as the subject of bench/nlu_compare.py: it tokenises
+each message with spaCy's blank German or English pipeline (chosen by the detected language) and
+adds lookup lemmas from spacy-lookups-data (no download). It needs requirements/bench-spacy.lock."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import DEFAULT_LANGUAGE, LANGUAGE_DETECTION, LanguagePolicy, detect
+from bot.language import DEFAULT_LANGUAGE, LanguagePolicy, detect
 
 
 @lru_cache(maxsize=None)
@@ -30,7 +31,6 @@ def spacy_pipeline(language: str) -> SpacyPipeline:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class BilingualSpacyTokenizer(Tokenizer):
-    """Tokens and lemmas from the pipeline of the message's own language."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -70,6 +70,4 @@ class BilingualSpacyTokenizer(Tokenizer):
         return self._apply_token_pattern(tokens)
 
     def _language_of(self, message: Message, text: str) -> str:
-        detection = detect(text, self._policy)
-        message.set(LANGUAGE_DETECTION, detection.as_dict(), add_to_output=True)
-        return detection.language or DEFAULT_LANGUAGE
+        return detect(text, self._policy).language or DEFAULT_LANGUAGE
