@@ -47,6 +47,9 @@ $(WIDGET): web/node_modules/.installed $(wildcard web/src/*) $(wildcard web/demo
 
 model: $(MODEL)
 
+# An interrupted training must not delete the last good model.
+.PRECIOUS: $(MODEL)
+
 $(MODEL): .venv-rasa/.installed $(TRAINING_INPUTS)
 	@mkdir -p var
 	flock var/.training.lock $(RASA) train --quiet --data data/nlu stories --config config.yml --domain domain.yml \

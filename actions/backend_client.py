@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Tuple
 
 import httpx
 
@@ -27,6 +27,16 @@ class Delivery(enum.Enum):
     @property
     def final(self) -> bool:
         return self is not Delivery.UNAVAILABLE
+
+
+class Lookup(enum.Enum):
+    FOUND = "found"
+    NOT_FOUND = "not_found"  # unknown reference or wrong e-mail: the backend does not say which
+    LIMITED = "limited"  # too many failed proofs for this reference
+    UNAVAILABLE = "unavailable"
+
+
+_LOOKUP_OUTCOMES = {404: Lookup.NOT_FOUND, 422: Lookup.NOT_FOUND, 429: Lookup.LIMITED}
 
 
 def _delivery_for(status: int) -> Delivery:
@@ -64,11 +74,28 @@ class BackendClient:
             logger.warning("ticket delivery answered %s (%s)", response.status_code, delivery.value)
         return delivery
 
-    async def ticket_status(self, reference: str) -> Optional[dict]:
+    async def look_up_status(self, reference: str, email: str) -> Tuple[Lookup, Optional[dict]]:
+        """The case's status for its owner (reference + the case's e-mail)."""
         try:
             async with self._client() as client:
-                response = await client.get(f"/api/v1/tickets/{reference}/status")
+                response = await client.post("/api/v1/status-lookups", json={"reference": reference, "email": email})
         except httpx.HTTPError as error:
             logger.warning("status lookup failed: %s", type(error).__name__)
-            return None
-        return response.json() if response.status_code == 200 else None
+            return Lookup.UNAVAILABLE, None
+        if response.status_code == 200:
+            return Lookup.FOUND, response.json()
+        return _LOOKUP_OUTCOMES.get(response.status_code, Lookup.UNAVAILABLE), None
+
+    async def resolve_link_code(self, code: str, sender: str) -> Tuple[Lookup, Optional[dict]]:
+        """The candidate's view of the case behind a link code; unknown, revoked and malformed codes
+        all answer NOT_FOUND. ``sender`` is the conversation's pseudonym: the backend limits wrong
+        codes per sender too."""
+        try:
+            async with self._client() as client:
+                response = await client.post("/api/v1/candidate-links/resolve", json={"code": code, "sender": sender})
+        except httpx.HTTPError as error:
+            logger.warning("link code lookup failed: %s", type(error).__name__)
+            return Lookup.UNAVAILABLE, None
+        if response.status_code == 200:
+            return Lookup.FOUND, response.json()
+        return _LOOKUP_OUTCOMES.get(response.status_code, Lookup.UNAVAILABLE), None

@@ -1,4 +1,7 @@
-"""A user's "delete my data": the cases queued from this conversation and the conversation's state."""
+"""A user's "delete my data": the cases queued from this conversation and the conversation itself.
+
+The conversation store deletes the conversation's earlier events when it saves this turn
+(conversation_store/forgetting.py); the events returned here start the conversation afresh."""
 
 from __future__ import annotations
 

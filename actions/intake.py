@@ -16,10 +16,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, Delivery
 from actions.conversation import (
+    INTERJECTION_CONFIDENCE,
     ask_action,
     is_interjection,
     language_of,
     latest_entity,
+    latest_intent,
     looks_like_interjection,
     say,
     sender_key,
@@ -27,10 +29,24 @@ from actions.conversation import (
 from actions.delivery import deliver
 from actions.outbox import Outbox, PendingCase
 from actions.pathfinder import read_answer
+from actions.rate_limits import RateLimits
 from bot.case import CaseDraft, build_ticket, parse_business_type
-from bot.case_fields import read_count, read_country, read_phone, read_start_date
+from bot.case_fields import find_email, find_phone, read_count, read_country, read_phone, read_start_date
 from bot.clock import today
-from bot.intake_plan import OUTSIDE_REGION, SKIPPED, optional, questions_needed, summary_lines
+from bot.intake_plan import (
+    ASK_WHICH_FIELD,
+    OUTSIDE_REGION,
+    PLACE_FIELDS,
+    SKIPPED,
+    correctable,
+    display_value,
+    field_label,
+    field_named,
+    field_to_correct,
+    optional,
+    questions_needed,
+    summary_lines,
+)
 from bot.pathfinder_dialogue import PATHFINDER_SLOTS
 from bot.privacy import consent_texts
 from bot.routing import match_municipality
@@ -46,6 +62,7 @@ INTAKE_SLOTS = (
 )
 FIELDS_RESET_AFTER_SUBMISSION = ("consent",)
 CASES_PER_SENDER_PER_DAY = int(os.environ.get("LOTSE_CASES_PER_SENDER_PER_DAY", "5"))
+CASES_PER_ADDRESS_PER_DAY = int(os.environ.get("LOTSE_CASES_PER_ADDRESS_PER_DAY", "20"))
 Reading = Tuple[Optional[Any], str]  # (canonical value or None, message key explaining the problem)
 
 
@@ -68,10 +85,11 @@ def _email(typed: str) -> Reading:
         return None, "invalid_email"
 
 
-def _place_id(typed: str) -> Optional[str]:
-    """The municipality named in the text ("Garbsn", "in 30823 Garbsen", "Neustadt a. Rbge.")."""
+def _place_id(typed: str, last_first: bool = False) -> Optional[str]:
+    """The municipality named in the text ("Garbsn", "in 30823 Garbsen", "Neustadt a. Rbge."); with
+    `last_first`, the last one named ("nicht Laatzen, sondern Hemmingen")."""
     words = [word for word in re.findall(r"[^\W\d_][\w.\-]+", typed) if len(word) > 2]
-    for candidate in (typed, *words):
+    for candidate in (*reversed(words), typed) if last_first else (typed, *words):
         match = match_municipality(candidate)
         if match.inside_region and match.municipality:
             return match.municipality.id
@@ -145,6 +163,17 @@ class ValidateIntakeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_intake_form"
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        if not is_correction(tracker):
+            return await super().run(dispatcher, tracker, domain)
+        events = correct(dispatcher, tracker)
+        if not any(event.get("name") == "requested_slot" for event in events):
+            tracker.add_slots(events)
+            events.append(await self.next_requested_slot(dispatcher, tracker, domain))
+        return events
+
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
@@ -154,7 +183,74 @@ class ValidateIntakeForm(FormValidationAction):
 for _slot in (*INTAKE_SLOTS, *PATHFINDER_SLOTS):
     setattr(ValidateIntakeForm, f"extract_{_slot}", _extractor(_slot))
 
-ASK_ACTIONS = [ask_action(slot, f"ask_{slot}") for slot in INTAKE_SLOTS]
+ASK_ACTIONS = [ask_action(slot, f"ask_{slot}") for slot in INTAKE_SLOTS] + [
+    ask_action(ASK_WHICH_FIELD, "correction_which_field")
+]
+CORRECTION_INTENT = "correct_field"
+
+
+def _mentions(tracker: Tracker, typed: str) -> Dict[str, bool]:
+    """Which kinds of value a correction names: a place, an e-mail address, a phone number."""
+    return {
+        "place": latest_entity(tracker, "municipality") is not None or _place_id(typed) is not None,
+        "email": find_email(typed) is not None,
+        "phone": find_phone(typed) is not None,
+    }
+
+
+def is_correction(tracker: Tracker) -> bool:
+    """"Die E-Mail ist falsch", "nein, Garbsen" at the summary, or the answer to "which detail?"."""
+    requested, intent = tracker.get_slot("requested_slot"), latest_intent(tracker)
+    if requested == ASK_WHICH_FIELD:
+        return True
+    named = correctable(latest_entity(tracker, "field"))
+    typed = _clean(tracker.latest_message.get("text"))
+    if intent == CORRECTION_INTENT:
+        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+        return bool(named) or confidence >= INTERJECTION_CONFIDENCE or any(_mentions(tracker, typed).values())
+    at_summary = requested == "consent" and intent in ("deny", "inform")
+    return at_summary and (bool(named) or any(_mentions(tracker, typed).values()))
+
+
+def _answered_latest_first(tracker: Tracker) -> List[str]:
+    names = [event.get("name") for event in reversed(tracker.events) if event.get("event") == "slot" and event.get("value")]
+    return [str(name) for name in dict.fromkeys(names) if correctable(name)]
+
+
+def _corrected_value(slot: str, tracker: Tracker, typed: str) -> Optional[Any]:
+    """The new value when the correction carries one ("nein, Garbsen", "die Mail ist a@b.de")."""
+    if slot in PLACE_FIELDS:
+        named = latest_entity(tracker, "municipality")
+        return _place_id(str(named)) if named else _place_id(typed, last_first=True)
+    if slot == "contact_email":
+        return find_email(typed)
+    if slot == "contact_phone":
+        return find_phone(typed)
+    return None
+
+
+def correct(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Applies a correction: the new value at once if the message has it, else the field is asked
+    again; the consent is asked again (with the new summary) either way."""
+    language, typed = language_of(tracker), _clean(tracker.latest_message.get("text"))
+    reset = [SlotSet("consent", None), SlotSet("failed_attempts", 0.0)]
+    requested = tracker.get_slot("requested_slot")
+    # at the summary a place means the workplace (it decides the routing); during the form, the place just given
+    recent = [] if requested == "consent" else _answered_latest_first(tracker)
+    slot = field_to_correct(latest_entity(tracker, "field"), _mentions(tracker, typed), recent)
+    if slot is None and requested == ASK_WHICH_FIELD:
+        slot = field_named(typed)
+    elif slot is None and requested != "consent":
+        slot = next(iter(_answered_latest_first(tracker)), None)  # "Moment, das war falsch": the last answer
+    if slot is None:
+        return [*reset, SlotSet("requested_slot", ASK_WHICH_FIELD)]
+    value = _corrected_value(slot, tracker, typed)
+    if value is None:
+        say(dispatcher, "correction_ask_again", language, field=field_label(slot, language))
+        return [*reset, SlotSet(slot, None), SlotSet("requested_slot", slot)]
+    shown = display_value(slot, value, language)
+    say(dispatcher, "correction_applied", language, field=field_label(slot, language), value=shown)
+    return [*reset, SlotSet(slot, value)]
 
 
 def draft_from(tracker: Tracker) -> CaseDraft:
@@ -195,8 +291,9 @@ class ActionSubmitCase(Action):
         if tracker.get_slot("consent") is not True:
             say(dispatcher, "case_not_submitted", language)
             return reset
-        if await self._over_limit(tracker):
-            say(dispatcher, "too_many_cases", language)
+        refusal = await asyncio.to_thread(_over_limit, tracker)
+        if refusal:
+            say(dispatcher, refusal, language)
             return reset
         ticket = build_ticket(draft_from(tracker), today(), datetime.now(timezone.utc))
         delivery = await self._submit(tracker, ticket.body)
@@ -211,17 +308,22 @@ class ActionSubmitCase(Action):
         return [SlotSet("case_reference", ticket.reference), *reset]
 
     @staticmethod
-    async def _over_limit(tracker: Tracker) -> bool:
-        since = datetime.now(timezone.utc) - timedelta(days=1)
-        count = await asyncio.to_thread(Outbox().cases_since, sender_key(tracker), since)
-        return count >= CASES_PER_SENDER_PER_DAY
-
-    @staticmethod
     async def _submit(tracker: Tracker, body: Dict[str, Any]) -> Delivery:
         outbox = Outbox()
         await asyncio.to_thread(outbox.put, body["reference"], sender_key(tracker), body)
         pending = PendingCase(reference=body["reference"], body=body, attempts=0)
         return await deliver(outbox, BackendClient(), pending)
+
+
+def _over_limit(tracker: Tracker) -> Optional[str]:
+    """The message refusing one more case today from this conversation or this client address, if due."""
+    since = datetime.now(timezone.utc) - timedelta(days=1)
+    if Outbox().cases_since(sender_key(tracker), since) >= CASES_PER_SENDER_PER_DAY:
+        return "too_many_cases"
+    client_key = (tracker.latest_message.get("metadata") or {}).get("client_key")
+    if client_key and not RateLimits().allow("cases_per_address", str(client_key), CASES_PER_ADDRESS_PER_DAY, timedelta(days=1)):
+        return "too_many_cases_from_address"
+    return None
 
 
 def _outcome_message(delivery: Delivery) -> str:

@@ -1,15 +1,76 @@
-"""The status of the case registered in this conversation, read from the backend."""
+"""The status of a case for its owner: the reference plus the case's e-mail address as the proof.
+The backend gives the same answer for an unknown reference and a wrong e-mail; lookups are
+limited per conversation here and per reference in the backend."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+from datetime import timedelta
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions.backend_client import BackendClient
-from actions.conversation import language_of, say
+from actions.backend_client import BackendClient, Lookup
+from actions.conversation import ask_action, is_interjection, language_of, latest_intent, say, sender_key
+from actions.rate_limits import RateLimits
+from bot.case_fields import find_email, read_reference
 from bot.messages import all_messages, text
+
+STATUS_SLOTS = ("status_reference", "status_email")
+LOOKUPS_PER_SENDER_PER_HOUR = int(os.environ.get("LOTSE_STATUS_LOOKUPS_PER_SENDER_PER_HOUR", "5"))
+OUTCOME_MESSAGES = {
+    Lookup.NOT_FOUND: "status_not_found",
+    Lookup.LIMITED: "status_too_many_lookups",
+    Lookup.UNAVAILABLE: "status_unavailable",
+}
+
+
+def _typed(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def _a_question_in_between(tracker: Tracker) -> bool:
+    return latest_intent(tracker) != "ask_status" and is_interjection(tracker)
+
+
+class ValidateStatusForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_status_form"
+
+    async def extract_status_reference(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if _a_question_in_between(tracker):
+            return {}
+        found = read_reference(_typed(tracker))
+        if found:
+            return {"status_reference": found}
+        if tracker.get_slot("requested_slot") != "status_reference":
+            # on the way in: the case registered in this conversation, if any
+            registered = tracker.get_slot("case_reference")
+            return {"status_reference": registered} if registered and not tracker.get_slot("status_reference") else {}
+        say(dispatcher, "status_invalid_reference", language_of(tracker))
+        return {"status_reference": None}
+
+    async def extract_status_email(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if _a_question_in_between(tracker):
+            return {}
+        found = find_email(_typed(tracker))
+        if found:
+            return {"status_email": found}
+        if tracker.get_slot("requested_slot") != "status_email":
+            return {}
+        say(dispatcher, "invalid_email", language_of(tracker))
+        return {"status_email": None}
+
+
+ASK_ACTIONS = [ask_action(slot, f"ask_{slot}") for slot in STATUS_SLOTS]
 
 
 class ActionCaseStatus(Action):
@@ -20,14 +81,21 @@ class ActionCaseStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         language = language_of(tracker)
-        reference = tracker.get_slot("case_reference")
-        if not reference:
-            say(dispatcher, "status_no_case_here", language)
-            return []
-        answer = await BackendClient().ticket_status(reference)
+        reference, email = (tracker.get_slot(slot) for slot in STATUS_SLOTS)
+        forget = [SlotSet(slot, None) for slot in STATUS_SLOTS]
+        if not reference or not email:
+            return forget
+        if not await asyncio.to_thread(_within_limit, sender_key(tracker)):
+            say(dispatcher, "status_too_many_lookups", language)
+            return forget
+        outcome, answer = await BackendClient().look_up_status(reference, email)
         status_key = f"status_{(answer or {}).get('status')}"
-        if status_key not in all_messages():
-            say(dispatcher, "status_unavailable", language, reference=reference)
-            return []
-        say(dispatcher, "status_current", language, reference=reference, status=text(status_key, language))
-        return []
+        if outcome is Lookup.FOUND and status_key in all_messages():
+            say(dispatcher, "status_current", language, reference=reference, status=text(status_key, language))
+        else:
+            say(dispatcher, OUTCOME_MESSAGES.get(outcome, "status_unavailable"), language, reference=reference)
+        return forget
+
+
+def _within_limit(sender: str) -> bool:
+    return RateLimits().allow("status_lookups", sender, LOOKUPS_PER_SENDER_PER_HOUR, timedelta(hours=1))

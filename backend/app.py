@@ -9,14 +9,17 @@ from sanic_ext import Extend
 
 from backend.api.errors import register_error_handlers
 from backend.api.guard import install_guard
+from backend.api.candidate_links import candidate_links_bp
 from backend.api.health import health_bp
 from backend.api.openapi_docs import describe_api
 from backend.api.requests import App
+from backend.api.status_lookups import status_lookups_bp
 from backend.api.tickets import tickets_bp
 from backend.api.users import users_bp
 from backend.database.engine import Database
 from backend.services.clock import Clock, utc_now
 from backend.services.forwarding import deliver_due
+from backend.services.status_notices import deliver_due as deliver_status_notices
 from backend.settings import Settings
 from backend.web.routes import install_staff_ui
 
@@ -31,7 +34,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> App:
     app.ctx.settings = settings
     app.ctx.clock = clock
     app.ctx.first_response_target = timedelta(hours=settings.first_response_target_hours)
-    app.blueprint([health_bp, tickets_bp, users_bp])
+    app.blueprint([health_bp, tickets_bp, status_lookups_bp, candidate_links_bp, users_bp])
     install_staff_ui(app)
     register_error_handlers(app)
     install_guard(app)
@@ -81,10 +84,11 @@ def _manage_database(app: App, settings: Settings) -> None:
 
 
 async def _delivery_worker(app: App, settings: Settings) -> None:
-    """Delivers due case packages, one pass every few seconds, for as long as the server runs."""
+    """Delivers due case packages and status notices, one pass every few seconds, while the server runs."""
     while True:
-        try:
-            await deliver_due(app.ctx.sessions, settings, app.ctx.clock())
-        except Exception as error:  # noqa: BLE001 (the loop must survive; the queue keeps the work)
-            log.error("delivery pass failed: %s", type(error).__name__)
+        for deliver in (deliver_due, deliver_status_notices):
+            try:
+                await deliver(app.ctx.sessions, settings, app.ctx.clock())
+            except Exception as error:  # noqa: BLE001 (the loop must survive; the queue keeps the work)
+                log.error("delivery pass failed: %s", type(error).__name__)
         await asyncio.sleep(settings.forward_poll_seconds)

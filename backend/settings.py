@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     login_max_failures_per_user: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=50, ge=1)
     login_failure_window_minutes: int = Field(default=15, ge=1)
+    # wrong candidate link codes in the same window: per bot conversation and over all of them
+    link_max_failures_per_sender: int = Field(default=5, ge=1)
+    link_max_failures_overall: int = Field(default=200, ge=1)
     # forwarding to the Zentralstelle: an HTTP endpoint (HMAC-signed) or SMTP
     forward_url: str = ""
     forward_hmac_secret: str = ""
@@ -33,6 +36,11 @@ class Settings(BaseSettings):
     forward_poll_seconds: float = Field(default=5.0, gt=0)
     forward_max_attempts: int = Field(default=8, ge=1)
     forward_backoff_seconds: float = Field(default=30.0, gt=0)
+    # status notices to the bot's webhook (HMAC-signed); no URL or no secret: recorded, not sent
+    status_webhook_url: str = ""
+    status_webhook_secret: str = ""
+    status_notice_max_attempts: int = Field(default=10, ge=1)
+    status_notice_backoff_seconds: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="after")
     def default_database_in_var_dir(self) -> "Settings":

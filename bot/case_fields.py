@@ -1,6 +1,7 @@
 """Reading the intake's answers with the libraries made for it: phone numbers (phonenumbers),
-countries (babel/pycountry names in German and English → ISO 3166 codes), dates (dateparser),
-counts. Each reader returns the canonical value or None."""
+e-mail addresses (email-validator), countries (babel/pycountry names in German and English → ISO
+3166 codes), dates (dateparser), counts, case references. Each reader returns the canonical value
+or None."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ import phonenumbers
 import pycountry
 import yaml
 from babel import Locale
+from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz, process
 
 from bot.amounts import parse_amount
+from bot.reference import is_valid_reference
 
 COUNTRY_CUTOFF = 85.0
 LATEST_START_YEARS = 3
@@ -99,3 +102,37 @@ def read_count(text: str) -> Optional[int]:
     if amount is None or amount != int(amount) or not 0 <= amount <= MAX_FAMILY_MEMBERS:
         return None
     return int(amount)
+
+
+_REFERENCE_IN_TEXT = re.compile(r"\bLT[\s\-]*(\d{4})[\s\-]*([0-9A-Z]{6})\b", re.IGNORECASE)
+_CROCKFORD_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_EMAIL_EDGES = "<>()[]{},;:\"'«»„“”"
+
+
+def read_reference(text: str) -> Optional[str]:
+    """The case reference in a message ("lt-2026-7k3qzd", "LT 2026 7K3QZD"), canonical, or None."""
+    match = _REFERENCE_IN_TEXT.search(text)
+    if not match:
+        return None
+    reference = f"LT-{match.group(1)}-{match.group(2).upper().translate(_CROCKFORD_LOOKALIKES)}"
+    return reference if is_valid_reference(reference) else None
+
+
+def find_email(text: str) -> Optional[str]:
+    """The first valid e-mail address in a sentence ("die Mail ist anna@firma.de."), normalised."""
+    for word in text.split():
+        candidate = word.strip(_EMAIL_EDGES).rstrip(".!?")
+        if "@" not in candidate:
+            continue
+        try:
+            return validate_email(candidate, check_deliverability=False).normalized
+        except EmailNotValidError:
+            continue
+    return None
+
+
+def find_phone(text: str) -> Optional[str]:
+    """The first valid phone number in a sentence, in E.164, or None."""
+    for match in phonenumbers.PhoneNumberMatcher(text, "DE"):
+        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return None

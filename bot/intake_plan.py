@@ -3,14 +3,17 @@ finder), which may be skipped, and the summary shown before consent."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from bot.answers.formatting import format_date, format_money
 from bot.case_fields import country_name
-from bot.messages import text
+from bot.messages import all_messages, text
 from bot.routing import Routing, municipality_by_id
 
 OUTSIDE_REGION = "outside_region"
@@ -46,7 +49,7 @@ def answered(value: Any) -> bool:
     return value is not None and value != SKIPPED
 
 
-def _display(field: str, value: Any, language: str) -> str:
+def display_value(field: str, value: Any, language: str) -> str:
     if field == "business_type":
         return text(f"business_type_{value}", language)
     if field in ("workplace_municipality", "residence_municipality"):
@@ -63,7 +66,7 @@ def _display(field: str, value: Any, language: str) -> str:
 
 def summary_lines(case: Mapping[str, Any], routing: Routing, findings: list[str], language: str) -> list[str]:
     lines = [
-        f"• {text(f'summary_{field}', language)}: {_display(field, case[field], language)}"
+        f"• {text(f'summary_{field}', language)}: {display_value(field, case[field], language)}"
         for field in SUMMARY_FIELDS
         if answered(case.get(field))
     ]
@@ -77,4 +80,48 @@ def summary_lines(case: Mapping[str, Any], routing: Routing, findings: list[str]
 
 def optional(field: str) -> bool:
     return field in OPTIONAL_FIELDS
+
+
+# Corrections: the `field` entity's values (and the "which detail?" buttons) → the slot they change.
+CORRECTABLE_FIELDS = {
+    **{field: field for field in SUMMARY_FIELDS if field != "salary_annual_eur"},
+    "salary": "pf_salary",
+}
+PLACE_FIELDS = ("workplace_municipality", "residence_municipality")
+ASK_WHICH_FIELD = "correction_field"  # the pseudo-question "which detail?" of the intake form
+FIELD_NAME_CUTOFF = 80.0
+
+
+def correctable(named: Any) -> str | None:
+    """The slot a named field (entity value, button payload) stands for, or None."""
+    return CORRECTABLE_FIELDS.get(str(named)) if named else None
+
+
+def field_label(slot: str, language: str) -> str:
+    """The field's name as the summary shows it."""
+    return text("summary_salary_annual_eur" if slot == "pf_salary" else f"summary_{slot}", language)
+
+
+def field_named(typed: str) -> str | None:
+    """The slot a typed answer to "which detail?" names ("die E-Mail", "phone"), by the buttons' titles."""
+    titles = {
+        button[language].lower(): json.loads(button["payload"][button["payload"].index("{") :])["field"]
+        for button in all_messages()["correction_which_field"]["buttons"]
+        for language in ("de", "en")
+    }
+    best = process.extractOne(typed.lower().strip(), list(titles), scorer=fuzz.WRatio, score_cutoff=FIELD_NAME_CUTOFF)
+    return correctable(titles[best[0]]) if best else None
+
+
+def field_to_correct(named: str | None, mentions: Mapping[str, bool], answered_latest_first: list[str]) -> str | None:
+    """Which field a correction is about: the one named; else the kind of value the message
+    contains (a place: the place answered last; an e-mail; a phone number); else None."""
+    if correctable(named):
+        return correctable(named)
+    if mentions.get("place"):
+        return next((slot for slot in answered_latest_first if slot in PLACE_FIELDS), PLACE_FIELDS[0])
+    for kind, slot in (("email", "contact_email"), ("phone", "contact_phone")):
+        if mentions.get(kind):
+            return slot
+    return None
 

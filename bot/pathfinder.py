@@ -29,8 +29,8 @@ SALARY_FACTS = {
 }
 # Path-finder titles -> the ``residence_title`` parameter of the answer topics.
 ANSWER_TOPIC_TITLES = {"16d1": "16d", "16d3": "16d", "it_blue_card": "it_specialist"}
-MIN_EXPERIENCE_19C2 = Decimal(2)  # years in the last 5 (§ 19c Abs. 2 with § 6 BeschV)
-MIN_IT_EXPERIENCE_BLUE_CARD = Decimal(3)  # years in the last 7 (§ 18g Abs. 2)
+# Years of experience each route needs (in the window of the ``_window`` fact), from facts.yml.
+EXPERIENCE_FACTS = {"19c2": "experience_route_experience", "it_blue_card": "it_blue_card_experience"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,12 @@ class PathResult:
 # ---------------------------------------------------------------- thresholds
 
 
+def required_experience(title: str, day: date) -> Decimal | None:
+    """The years of experience ``title`` needs on ``day``, or None where the route did not exist."""
+    lookup = value_on(EXPERIENCE_FACTS[title], day)
+    return Decimal(str(lookup.value)) if isinstance(lookup, ValueOn) else None
+
+
 def salary_threshold(kind: str, day: date) -> Decimal | None:
     """The annual threshold of ``kind`` (a key of SALARY_FACTS) valid on ``day``, or None."""
     lookup = value_on(SALARY_FACTS[kind], day)
@@ -120,8 +126,8 @@ class _Evaluation:
     def block(self, rule: str, *alternatives: Message, **params: ParamValue) -> None:
         self.blockers.append(Finding(rule, Message(rule, params), alternatives))
 
-    def rule_out(self, rule: str, *alternatives: Message, **params: ParamValue) -> None:
-        self.ruled_out.append(Finding(rule, Message(rule, params), alternatives))
+    def rule_out(self, rule: str, *alternatives: Message, message_key: str = "", **params: ParamValue) -> None:
+        self.ruled_out.append(Finding(rule, Message(message_key or rule, params), alternatives))
 
     def accept(self, title: str) -> None:
         if title not in self.titles:
@@ -176,10 +182,11 @@ def _experience_route(ev: _Evaluation, needs_recognised_qualification: bool = Tr
     if case.regulated_profession or (needs_recognised_qualification and not case.qualification_recognised_abroad):
         return
     years = case.years_experience_last_5
-    if years is None:
+    required = required_experience("19c2", ev.day)
+    if years is None or required is None:
         return
-    if years < MIN_EXPERIENCE_19C2:
-        ev.rule_out("experience_too_short", title="19c2")
+    if years < required:
+        ev.rule_out("experience_too_short", message_key="experience_too_short_19c2", title="19c2")
         return
     if case.collective_agreement:
         ev.reasons.append(Message("collective_agreement_exemption"))
@@ -242,10 +249,11 @@ def _university(ev: _Evaluation) -> None:
 def _it_experience(ev: _Evaluation) -> None:
     """IT specialists without a degree: Blue Card § 18g Abs. 2 or § 19c Abs. 2 without formal qualification."""
     years = ev.case.years_it_experience_last_7
-    if years is not None and years >= MIN_IT_EXPERIENCE_BLUE_CARD:
+    required = required_experience("it_blue_card", ev.day)
+    if years is not None and required is not None and years >= required:
         ev.accept_if_salary_ok("it_blue_card", "it_blue_card")
     elif years is not None:
-        ev.rule_out("experience_too_short", title="it_blue_card")
+        ev.rule_out("experience_too_short", message_key="experience_too_short_it_blue_card", title="it_blue_card")
     _experience_route(ev, needs_recognised_qualification=False)
 
 
@@ -289,7 +297,7 @@ def find_path(case: PathInput, day: date) -> PathResult:
     _check_case_level_blockers(ev)
     if case.helper_job:
         _helper_job(ev)
-    else:
+    elif case.job_offer or case.training_offer:
         _qualification_routes(ev)
     return _finish(ev)
 
@@ -342,16 +350,32 @@ class PathSummary:
     reasons: tuple[str, ...]
     next_steps: tuple[str, ...]
     no_prospect: tuple[str, ...]
+    ruled_out: tuple[str, ...]
     alternatives: tuple[str, ...]
 
 
+def _names_a_fitting_title(alternative: Message, result: PathResult) -> bool:
+    return alternative.key == "alternative_title" and alternative.params.get("title") in result.titles
+
+
 def summarise(result: PathResult, language: str, day: date) -> PathSummary:
-    """Render every part of ``result`` in ``language`` (titles by name, findings with alternatives)."""
-    alternatives = [a for finding in result.no_prospect for a in finding.alternatives]
+    """Render every part of ``result`` in ``language`` (titles by name, findings with alternatives).
+
+    Routes ruled out beside a route that fits are shown too, so the employer learns why, say,
+    the Blue Card is not possible although § 18b is.
+    """
+    ruled_out = [finding for finding in result.ruled_out if finding not in result.no_prospect]
+    alternatives = [
+        alternative
+        for finding in (*result.no_prospect, *ruled_out)
+        for alternative in finding.alternatives
+        if not _names_a_fitting_title(alternative, result)
+    ]
     return PathSummary(
         titles=tuple(title_name(t, language) for t in result.titles),
         reasons=tuple(render_message(m, language, day) for m in result.reasons),
         next_steps=tuple(render_message(m, language, day) for m in result.next_steps),
         no_prospect=tuple(render_message(f.message, language, day) for f in result.no_prospect),
+        ruled_out=tuple(render_message(f.message, language, day) for f in ruled_out),
         alternatives=tuple(dict.fromkeys(render_message(m, language, day) for m in alternatives)),
     )

@@ -17,26 +17,50 @@ from bot.knowledge import knowledge
 from bot.messages import all_messages, text
 from bot.pathfinder import PathInput, PathResult, find_path, summarise
 
-CHOICE_SLOTS = ("pf_qualification", "pf_recognition", "pf_licence")
-YES_NO_SLOTS = ("pf_regulated", "pf_collective_agreement", "pf_age_45", "pf_pension", "pf_abroad")
-PATHFINDER_SLOTS = (*CHOICE_SLOTS, *YES_NO_SLOTS, "pf_salary", "pf_it_years")
+CHOICE_SLOTS = ("pf_position", "pf_qualification", "pf_recognition", "pf_licence")
+YES_NO_SLOTS = ("pf_regulated", "pf_german_a2", "pf_collective_agreement", "pf_age_45", "pf_pension", "pf_abroad")
+YEARS_SLOTS = ("pf_it_years", "pf_experience")
+PATHFINDER_SLOTS = (*CHOICE_SLOTS, *YES_NO_SLOTS, "pf_salary", *YEARS_SLOTS)
 CHOICE_CUTOFF = 80.0
+QUALIFIED = ("vocational", "university")
 
 
 def questions_needed(answers: Mapping[str, Any]) -> list[str]:
     """The questions for this case, in order; later ones depend on earlier answers."""
+    position = answers.get("pf_position")
+    if position == "no_offer":
+        return ["pf_position"]
+    if position == "training":
+        return ["pf_position", "pf_abroad"]
+    if position == "helper_job":
+        return ["pf_position", *_helper_job_questions(answers), "pf_abroad"]
+    return ["pf_position", *_skilled_job_questions(answers), "pf_abroad"]
+
+
+def _helper_job_questions(answers: Mapping[str, Any]) -> list[str]:
+    """Only § 16d Abs. 3 allows a helper job: a qualification, a regulated profession, German A2."""
+    questions = ["pf_qualification"]
+    if answers.get("pf_qualification") in QUALIFIED:
+        questions.append("pf_regulated")
+    if answers.get("pf_regulated") == "yes":
+        questions.append("pf_german_a2")
+    return questions
+
+
+def _skilled_job_questions(answers: Mapping[str, Any]) -> list[str]:
     questions = ["pf_qualification"]
     qualification = answers.get("pf_qualification")
-    if qualification in ("vocational", "university"):
+    if qualification in QUALIFIED:
         questions += ["pf_recognition", "pf_regulated"]
     if qualification == "it_experience":
         questions.append("pf_it_years")
     if answers.get("pf_regulated") == "yes":
         questions.append("pf_licence")
+    if answers.get("pf_recognition") == "no" and answers.get("pf_regulated") == "no":
+        questions.append("pf_experience")  # § 19c Abs. 2 can still work without equivalence
     questions += ["pf_salary", "pf_collective_agreement", "pf_age_45"]
     if answers.get("pf_age_45") == "yes":
         questions.append("pf_pension")
-    questions.append("pf_abroad")
     return questions
 
 
@@ -82,9 +106,15 @@ def _decimal(value: Any) -> Optional[Decimal]:
 def path_input(answers: Mapping[str, Any]) -> PathInput:
     qualification = answers.get("pf_qualification") or "none"
     recognition = answers.get("pf_recognition") or "unknown"
+    position = answers.get("pf_position") or "skilled_job"
+    experience = answers.get("pf_experience")
     return PathInput(
         qualification_type=qualification,
         recognition_status=recognition,
+        job_offer=position in ("skilled_job", "helper_job"),
+        training_offer=position == "training",
+        helper_job=position == "helper_job",
+        german_a2=answers.get("pf_german_a2") == "yes",
         regulated_profession=answers.get("pf_regulated") == "yes",
         licence_status=answers.get("pf_licence") or "none",
         annual_salary_eur=_decimal(answers.get("pf_salary")),
@@ -93,7 +123,7 @@ def path_input(answers: Mapping[str, Any]) -> PathInput:
         adequate_pension_provision=answers.get("pf_pension") == "yes",
         worker_abroad=answers.get("pf_abroad") != "no",
         years_it_experience_last_7=_decimal(answers.get("pf_it_years")),
-        years_experience_last_5=_decimal(answers.get("pf_it_years")),
+        years_experience_last_5=_decimal(experience if experience is not None else answers.get("pf_it_years")),
     )
 
 
@@ -110,6 +140,7 @@ def result_text(answers: Mapping[str, Any], language: str, day: date) -> tuple[s
         text("pf_result_fits" if result.accelerated_procedure_fits else "pf_result_not_fits", language),
         *_section("pf_result_reasons", summary.reasons, language),
         *_section("pf_result_no_prospect", summary.no_prospect, language),
+        *_section("pf_result_ruled_out", summary.ruled_out, language),
         *_section("pf_result_alternatives", summary.alternatives, language),
         *_section("pf_result_next_steps", summary.next_steps, language),
     ]

@@ -1,7 +1,8 @@
 """Rasa's REST channel, hardened without changing its name or URL (`/webhooks/rest/webhook`).
 
 Refuses malformed requests with 400 and a JSON body instead of falling back to a shared
-default conversation, passes on only the metadata Lotse uses, and logs no message text.
+default conversation, passes on only the metadata Lotse uses (plus a keyed hash of the client's
+address for the per-address limit on new cases), and logs no message text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from bot.language import normalise_language
+from channels.client_address import ClientKeys
+from channels.status_notices.conversations import tell_untold
+from channels.status_notices.store import shared_store
+from channels.webhook_requests import json_object
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +59,7 @@ class HardenedRestInput(InputChannel):
 
     def __init__(self, max_message_length: int = DEFAULT_MAX_MESSAGE_LENGTH) -> None:
         self.max_message_length = max_message_length
+        self.client_keys = ClientKeys.from_env()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("hardened_rest_webhook", __name__)
@@ -68,9 +74,11 @@ class HardenedRestInput(InputChannel):
                 sender, text, metadata = self._parse(request)
             except InvalidRequest as invalid:
                 return _error(400, invalid.code, str(invalid))
+            metadata["client_key"] = self.client_keys.key(request.ip, request.headers.get("x-forwarded-for"))
             collector = WholeMessageCollector()
             message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             try:
+                await tell_untold(request.app, shared_store(), message)
                 await on_new_message(message)
             except CancelledError:
                 logger.error("rest: handling a message timed out")
@@ -78,6 +86,17 @@ class HardenedRestInput(InputChannel):
             except Exception as error:  # the user gets an answer, the log no message text
                 logger.error("rest: handling a message failed (%s)", type(error).__name__)
                 return _error(500, "internal_error", "The assistant could not answer. Please try again.")
+            return response.json(collector.messages)
+
+        @webhook.route("/untold", methods=["POST"])
+        async def untold(request: Request) -> HTTPResponse:
+            """The widget, while open, asks for status notices its conversation has not heard yet."""
+            sender = json_object(request).get("sender")
+            if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+                return _error(400, "invalid_sender", "'sender' must be a string of 1-128 letters, digits or ._:@-")
+            collector = WholeMessageCollector()
+            asking = UserMessage(None, collector, sender, input_channel=self.name())
+            await tell_untold(request.app, shared_store(), asking)
             return response.json(collector.messages)
 
         return webhook

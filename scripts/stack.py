@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -26,6 +27,8 @@ MODEL = REPO / "models" / "lotse.tar.gz"
 READY_TIMEOUT_SECONDS = 240
 RETENTION_INTERVAL_SECONDS = 3600
 ENV_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)\}")
+OPTIONAL_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+):-([^}]*)\}")  # a setting with a default, e.g. a provider's URL
+STATUS_WEBHOOK_SECRET_FILE = "status-webhook-secret"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class Stack:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         }
         env.update(self.extra_env)
+        env.setdefault("LOTSE_STATUS_WEBHOOK_URL", f"http://127.0.0.1:{self.ports.rasa}/webhooks/status/webhook")
+        if not env.get("LOTSE_STATUS_WEBHOOK_SECRET"):
+            env["LOTSE_STATUS_WEBHOOK_SECRET"] = local_secret(self.var_dir / STATUS_WEBHOOK_SECRET_FILE)
         return env
 
     def specs(self) -> List[ProcessSpec]:
@@ -88,11 +94,7 @@ class Stack:
                 f"http://127.0.0.1:{p.actions}/health",
             ),
             ProcessSpec("outbox", [str(RASA_BIN / "python"), "-m", "actions.outbox_worker"], None),
-            ProcessSpec(
-                "retention",
-                ["bash", "-c", f"while sleep {RETENTION_INTERVAL_SECONDS}; do '{BACKEND_PYTHON}' -m backend retention; done"],
-                None,
-            ),
+            ProcessSpec("retention", ["bash", "-c", retention_loop(endpoints)], None),
             ProcessSpec(
                 "rasa",
                 [
@@ -112,7 +114,7 @@ class Stack:
 
     def start(self, only: Optional[List[str]] = None) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        write_channel_credentials(REPO / "credentials.yml", self.var_dir / "credentials.yml", os.environ)
+        write_channel_credentials(REPO / "credentials.yml", self.var_dir / "credentials.yml", self.environment())
         for spec in self.specs():
             if only is None or spec.name in only:
                 self.start_process(spec)
@@ -159,8 +161,25 @@ class Stack:
             self.stop_process(name)
 
 
+def retention_loop(endpoints: str) -> str:
+    """Hourly: the backend's retention, then the conversations' (both delete personal data past their period)."""
+    conversations = f"'{RASA_BIN / 'python'}' -m conversation_store.retention --endpoints {endpoints}"
+    return f"while sleep {RETENTION_INTERVAL_SECONDS}; do '{BACKEND_PYTHON}' -m backend retention; {conversations}; done"
+
+
 class StackError(RuntimeError):
     pass
+
+
+def local_secret(path: Path) -> str:
+    """A random secret kept in the state folder (mode 600), made on first use: the backend signs
+    its status notices with it and the Rasa server checks them."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(32))
+    return path.read_text(encoding="utf-8").strip()
 
 
 def is_healthy(url: str) -> bool:
@@ -182,8 +201,14 @@ def write_channel_credentials(template: Path, target: Path, environ: Mapping[str
             missing = [v for v in ENV_REFERENCE.findall(body) if v not in environ]
             print(f"Channel {name} not started: {', '.join(missing)} not set", file=sys.stderr)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("".join(kept.values()), encoding="utf-8")
+    target.write_text("".join(with_optional_values(body, environ) for body in kept.values()), encoding="utf-8")
     return list(kept)
+
+
+def with_optional_values(body: str, environ: Mapping[str, str]) -> str:
+    """`${NAME:-default}` becomes the variable's value, or the default when it is unset or empty.
+    Only for settings that are no secrets (they are written to the file); secrets stay `${NAME}`."""
+    return OPTIONAL_REFERENCE.sub(lambda match: environ.get(match.group(1)) or match.group(2), body)
 
 
 def split_sections(text: str) -> Dict[str, str]:

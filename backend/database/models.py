@@ -203,3 +203,23 @@ class Delivery(Base):
     updated_at: Mapped[datetime]
 
     package: Mapped[ForwardingPackage] = relationship(back_populates="delivery")
+
+
+class StatusNotice(Base):
+    """A ticket's status change on its way to the bot's signed webhook, retried with backoff until
+    delivered or failed. Holds no personal data: the bot learns the reference and the new status."""
+
+    __tablename__ = "status_notices"
+    __table_args__ = (Index("ix_status_notices_state_next", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(32), unique=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    delivered_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]

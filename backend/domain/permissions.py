@@ -23,6 +23,8 @@ class Scope(StrEnum):
 class Action(StrEnum):
     TICKET_CREATE = "ticket.create"
     TICKET_STATUS = "ticket.status"
+    STATUS_LOOKUP = "status.lookup"  # an employer proving ownership with the case's e-mail, via the bot
+    CANDIDATE_LINK_RESOLVE = "candidate_link.resolve"  # the candidate's view of a case, by link code, via the bot
     TICKET_LIST = "ticket.list"
     TICKET_READ = "ticket.read"
     TICKET_TRANSITION = "ticket.transition"
@@ -32,6 +34,7 @@ class Action(StrEnum):
     TICKET_ASSIGN = "ticket.assign"
     TICKET_REROUTE = "ticket.reroute"
     TICKET_REDELIVER = "ticket.redeliver"
+    TICKET_LINK_CODE = "ticket.link_code"  # revoke or regenerate the candidate's link code
     TICKET_ERASE = "ticket.erase"
     USER_LIST = "user.list"
     USER_CREATE = "user.create"
@@ -57,10 +60,16 @@ _STAFF: dict[Action, Scope] = {
     Action.TICKET_ASSIGN: Scope.ROUTED,
     Action.TICKET_REROUTE: Scope.ROUTED,
     Action.TICKET_REDELIVER: Scope.ROUTED,
+    Action.TICKET_LINK_CODE: Scope.ROUTED,
 }
 
 PERMISSIONS: dict[Role, dict[Action, Scope]] = {
-    Role.BOT: {Action.TICKET_CREATE: Scope.ANY, Action.TICKET_STATUS: Scope.ANY},
+    Role.BOT: {
+        Action.TICKET_CREATE: Scope.ANY,
+        Action.TICKET_STATUS: Scope.ANY,
+        Action.STATUS_LOOKUP: Scope.ANY,
+        Action.CANDIDATE_LINK_RESOLVE: Scope.ANY,
+    },
     Role.STAFF: _STAFF,
     Role.ADMIN: _STAFF
     | {

@@ -5,7 +5,6 @@ import asyncio
 import base64
 import hashlib
 import hmac
-import json
 import logging
 import smtplib
 import urllib.error
@@ -13,7 +12,6 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,8 @@ from backend.domain.statuses import Status
 from backend.schemas import TransitionRequest
 from backend.services import audit, tickets
 from backend.services.accounts import Principal
+from backend.services.delivery_queue import DeliveryError, DeliveryState, canonical
+from backend.services.delivery_queue import backoff as doubling_backoff
 from backend.services.errors import ApiError
 from backend.settings import Settings
 
@@ -37,22 +37,7 @@ PACKAGE_FORMAT = "lotse.case_package/1"
 FORWARDING_ACTOR = "system:forwarding"
 SIGNATURE_HEADER = "X-Lotse-Signature"
 TIMESTAMP_HEADER = "X-Lotse-Timestamp"
-MAX_BACKOFF = timedelta(hours=6)
 UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-
-
-class DeliveryState(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-
-
-class DeliveryError(Exception):
-    """A delivery attempt failed; the message is safe to store (no case data)."""
-
-
-def canonical(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def package_document(ticket: Ticket, actor: str) -> dict[str, Any]:
@@ -281,7 +266,7 @@ def send(settings: Settings, outgoing: Outgoing, now: datetime) -> str:
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:
-    return min(timedelta(seconds=settings.forward_backoff_seconds * 2 ** (attempts - 1)), MAX_BACKOFF)
+    return doubling_backoff(settings.forward_backoff_seconds, attempts)
 
 
 async def _due(sessions: Sessions, now: datetime, limit: int) -> list[Outgoing]:

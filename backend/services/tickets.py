@@ -16,7 +16,7 @@ from backend.domain.organisations import DEFAULT_PRE_CHECK_ORG, ORGANISATIONS, R
 from backend.domain.permissions import Action, Role
 from backend.domain.statuses import REROUTABLE, TRANSITIONS, Party, Status, allowed_outcomes, allowed_targets
 from backend.schemas import NoProspect, RerouteRequest, TicketQuery, TicketSubmission, TransitionRequest
-from backend.services import audit
+from backend.services import audit, status_notices
 from backend.services.access import require, visible_tickets
 from backend.services.accounts import Principal, find_user
 from backend.services.errors import ApiError
@@ -155,6 +155,7 @@ async def transition(
         raise ApiError(403, "transition_not_yours", "Another organisation makes this transition.")
     _check_outcome(origin, request)
     _apply_status(ticket, request, now)
+    status_notices.enqueue(session, ticket, now)
     audit.record(
         session,
         subject_type="ticket",

@@ -17,7 +17,7 @@ from backend.domain.checklist import ItemState
 from backend.domain.permissions import Action
 from backend.domain.statuses import Status
 from backend.schemas import AssigneeUpdate, CommentCreate, NoProspect, TicketQuery, TransitionRequest
-from backend.services import dashboard, forwarding, staff_sessions, tickets
+from backend.services import candidate_links, dashboard, forwarding, staff_sessions, status_notices, tickets
 from backend.services.access import ticket_for
 from backend.services.accounts import Principal
 from backend.services.errors import ApiError, not_found
@@ -312,6 +312,32 @@ async def redeliver(request: Request, reference: str) -> HTTPResponse:
         await forwarding.requeue(session, caller, ticket, now)
 
     return await _form_action(request, reference, Action.TICKET_REDELIVER, "forwarding", work)
+
+
+@staff_bp.post("/tickets/<reference>/status-notice", ctx_action=Action.TICKET_REDELIVER)
+async def resend_status_notice(request: Request, reference: str) -> HTTPResponse:
+    now = req.now(request)
+
+    async def work(session: AsyncSession, caller: Principal, ticket: Ticket) -> None:
+        await status_notices.resend(session, caller, ticket, now)
+
+    return await _form_action(request, reference, Action.TICKET_REDELIVER, "status-notice", work)
+
+
+@staff_bp.post("/tickets/<reference>/candidate-link", ctx_action=Action.TICKET_LINK_CODE)
+async def candidate_link(request: Request, reference: str) -> HTTPResponse:
+    now = req.now(request)
+
+    async def work(session: AsyncSession, caller: Principal, ticket: Ticket) -> None:
+        chosen = form_value(request, "do")
+        if chosen == "regenerate":
+            await candidate_links.regenerate(session, caller, ticket, now)
+        elif chosen == "revoke":
+            candidate_links.revoke(session, caller, ticket, now)
+        else:
+            raise ValueError("unknown link code action")
+
+    return await _form_action(request, reference, Action.TICKET_LINK_CODE, "candidate-link", work)
 
 
 async def _package(request: Request, reference: str) -> ForwardingPackage:

@@ -12,7 +12,7 @@ from backend.domain.deadlines import first_response
 from backend.domain.organisations import ORGANISATIONS
 from backend.domain.permissions import Action, scope_for
 from backend.domain.statuses import Status, allowed_outcomes
-from backend.services import audit, forwarding, tickets
+from backend.services import audit, forwarding, status_notices, tickets
 from backend.services.accounts import Principal
 
 
@@ -57,10 +57,12 @@ async def detail(session: AsyncSession, principal: Principal, ticket: Ticket, no
         else [],
         "item_states": [state.value for state in ItemState],
         "package": await forwarding.latest_package(session, ticket),
+        "notice": await status_notices.latest_notice(session, ticket),
         "can_edit_checklist": may(principal, Action.TICKET_CHECKLIST, ticket),
         "can_assign": may(principal, Action.TICKET_ASSIGN, ticket),
         "can_comment": may(principal, Action.TICKET_COMMENT, ticket),
         "can_assess": may(principal, Action.TICKET_ASSESS, ticket),
         "can_redeliver": may(principal, Action.TICKET_REDELIVER, ticket),
+        "can_manage_link": may(principal, Action.TICKET_LINK_CODE, ticket),
         "org_name": organisation_name,
     }

@@ -59,6 +59,13 @@ TOPICS = (
     "data_protection",
     "capabilities",
     "human_contact",
+    "candidate_visa_appointment",
+    "candidate_documents",
+    "candidate_recognition",
+    "candidate_language",
+    "candidate_costs",
+    "candidate_family",
+    "candidate_arrival",
 )
 
 
@@ -98,6 +105,7 @@ class Topic:
     legal_notice: bool
     variants: tuple[Variant, ...]
     cites: tuple[str, ...] = ()  # facts whose source backs rules stated without a figure
+    refers: tuple[str, ...] = ()  # contacts for what the topic names as not covered by the knowledge file
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,7 @@ def _parse_topic(topic_id: str, raw: dict[str, Any]) -> Topic:
         legal_notice=bool(raw.get("legal_notice", True)),
         variants=variants,
         cites=tuple(raw.get("cites", ())),
+        refers=tuple(raw.get("refers", ())),
     )
 
 
@@ -272,6 +281,7 @@ def render(topic: str, language: str, day: date, params: Mapping[str, str] | Non
     chosen = _choose_variant(tpl.topics[topic], day, _with_derived_params(params or {}))
     rendering = _Rendering(kb=knowledge(), phrases=tpl.phrases, language=language, day=day)
     rendering.cited.extend(tpl.topics[topic].cites)
+    rendering.referrals.extend(tpl.topics[topic].refers)
     paragraphs = [rendering.fill(chosen.texts[language])]
     cited_with_caveat = [f for f in rendering.cited if f in tpl.caveats]
     paragraphs += [rendering.fill(tpl.caveats[f][language], cite=False) for f in cited_with_caveat]

@@ -31,6 +31,14 @@ def _without_bot_mentions(activity: Dict[str, Any]) -> str:
     return SPACES.sub(" ", text).strip()
 
 
+def delivery_key(activity: Dict[str, Any]) -> Optional[str]:
+    """What identifies a delivery for the redelivery check. Teams' message ids are the message's
+    time in milliseconds, unique only within a conversation, so the conversation is part of it."""
+    if not activity.get("id"):
+        return None
+    return f"{(activity.get('conversation') or {}).get('id', '')}|{activity['id']}"
+
+
 def conversation_key(activity: Dict[str, Any]) -> str:
     """Rasa's sender_id, so that each place of conversation has its own tracker.
 

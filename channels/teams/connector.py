@@ -17,9 +17,12 @@ from channels.connector_store import ConnectorStore
 from channels.connector_texts import connector_text, language_from_tag
 from channels.inbound_dedup import RecentDeliveries
 from channels.outgoing_http import ProviderCallError, ProviderHttpClient
+from channels.status_notices.conversations import with_status_notices
+from channels.status_notices.store import shared_store
 from channels.teams.activities import (
     conversation_key,
     conversation_reference,
+    delivery_key,
     message_metadata,
     user_text,
 )
@@ -157,8 +160,8 @@ class TeamsInput(InputChannel):
             except TokenRejected as rejection:
                 logger.warning("Rejected Bot Framework request: %s", rejection)
                 return response.json({"error": "unauthorized"}, status=HTTPStatus.UNAUTHORIZED)
-            if activity.get("type") == "message" and self.deliveries.first_time(activity.get("id")):
-                await self._handle_message(activity, on_new_message)
+            if activity.get("type") == "message" and self.deliveries.first_time(delivery_key(activity)):
+                await self._handle_message(activity, with_status_notices(request.app, shared_store(), on_new_message))
             return response.json({}, status=HTTPStatus.OK)
 
         @teams_webhook.listener("after_server_stop")

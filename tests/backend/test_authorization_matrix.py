@@ -99,6 +99,16 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, int]]] = {
         "zentralstelle": (404, 404),
         "zentralstelle_admin": (200, 404),
     },
+    # an unknown reference: the bot may ask (404, the same as for a wrong e-mail), no one else may
+    ("POST", "api/v1/status-lookups"): _same(
+        {"bot": 404, "hwk": 403, "hwk_admin": 403, "zentralstelle": 403, "zentralstelle_admin": 403}
+    ),
+    # every world ticket carries the same example code, so it names no single case: 404 for the bot
+    ("POST", "api/v1/candidate-links/resolve"): _same(
+        {"bot": 404, "hwk": 403, "hwk_admin": 403, "zentralstelle": 403, "zentralstelle_admin": 403}
+    ),
+    ("POST", f"{T}/candidate-link"): PRE_CHECK_EDIT,
+    ("DELETE", f"{T}/candidate-link"): PRE_CHECK_EDIT,
     ("GET", "api/v1/users"): _same(
         {"bot": 403, "hwk": 403, "hwk_admin": 200, "zentralstelle": 403, "zentralstelle_admin": 200}
     ),
@@ -135,8 +145,11 @@ EXPECTED |= {
     ("POST", f"{S}/comments"): UI_FORM,
     ("POST", f"{S}/assignee"): UI_PRE_CHECK_FORM,
     ("POST", f"{S}/no-prospect"): UI_PRE_CHECK_FORM,
+    ("POST", f"{S}/candidate-link"): UI_PRE_CHECK_FORM,
     # allowed to the pre-check organisation, then refused by the rule: no failed delivery to re-queue
     ("POST", f"{S}/delivery"): UI_PRE_CHECK_FORM | {"hwk": (409, 404), "hwk_admin": (409, 404)},
+    # the same: allowed to the pre-check organisation, then refused: no failed status notice to send again
+    ("POST", f"{S}/status-notice"): UI_PRE_CHECK_FORM | {"hwk": (409, 404), "hwk_admin": (409, 404)},
 }
 UI_FORMS: dict[str, dict[str, str]] = {
     f"{S}/checklist": {"item.vollmacht": "checked"},
@@ -144,6 +157,8 @@ UI_FORMS: dict[str, dict[str, str]] = {
     f"{S}/assignee": {"username": ""},
     f"{S}/no-prospect": {"flag": "yes", "reasons": "helper_job"},
     f"{S}/delivery": {},
+    f"{S}/status-notice": {},
+    f"{S}/candidate-link": {"do": "regenerate"},
 }
 
 
@@ -208,6 +223,8 @@ def _body(method: str, path: str, caller: str, world: World) -> dict[str, Any] |
         f"{T}/assignee": {"username": None},
         f"{T}/routing": {"pre_check_org": "welcome_center", "reason": "Zuständigkeit"},
         "api/v1/users": {"username": f"new-{next(world.counter)}", "role": "staff"},
+        "api/v1/status-lookups": {"reference": world.reference(), "email": "info@beispiel.de"},
+        "api/v1/candidate-links/resolve": {"code": "9F4K-2QXM-7TZA", "sender": f"matrix-{caller}"},
     }
     return bodies.get(path) if method in ("POST", "PUT") else None
 

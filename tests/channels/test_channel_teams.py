@@ -226,6 +226,14 @@ async def test_conversations_do_not_share_trackers(teams: TeamsStack) -> None:
     assert thread_reply.conversation_id == CHANNEL_THREAD["id"]
 
 
+async def test_a_redelivery_is_skipped_but_the_same_message_id_in_another_chat_is_not(teams: TeamsStack) -> None:
+    same_millisecond = "1764151200123"  # Teams' message ids are the time in ms, unique only per conversation
+    assert await teams.send("1:1", id=same_millisecond) == 200
+    assert await teams.send("1:1", id=same_millisecond) == 200  # the Bot Connector retries
+    assert await teams.send("group", id=same_millisecond, conversation=GROUP_CHAT) == 200
+    assert [m.text for m in teams.server.received] == ["1:1", "group"]
+
+
 async def test_proactive_notice_reaches_the_stored_conversation(teams: TeamsStack) -> None:
     await teams.send("Ich habe einen Fall angelegt")
     sender_id = teams.server.received[0].sender_id

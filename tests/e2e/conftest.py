@@ -17,6 +17,9 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
 from stack import Ports, Stack  # noqa: E402
+from channel_standins import ChannelStandIns  # noqa: E402
+from teams_standin import TeamsStandIn  # noqa: E402
+from ports import shifted  # noqa: E402
 
 TEST_DAY = "2026-11-26"
 
@@ -27,15 +30,39 @@ def _port_is_free(port: int) -> bool:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    ports = Ports()
+def channel_standins() -> Iterator[ChannelStandIns]:
+    """WhatsApp's and Telegram's APIs on loopback: the stack starts both channels against them."""
+    with ChannelStandIns() as standins:
+        yield standins
+
+
+@pytest.fixture(scope="session")
+def teams_standin() -> Iterator[TeamsStandIn]:
+    """Microsoft's Bot Framework on loopback: the stack starts the Teams channel against it."""
+    with TeamsStandIn() as standin:
+        yield standin
+
+
+@pytest.fixture(scope="session")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, channel_standins: ChannelStandIns, teams_standin: TeamsStandIn
+) -> Iterator[Stack]:
+    ports = shifted(Ports())
     busy = [port for port in (ports.rasa, ports.actions, ports.backend, ports.web) if not _port_is_free(port)]
     if busy:
         pytest.fail(f"ports {busy} are in use: stop a running `make run` before the end-to-end tests")
     running = Stack(
         var_dir=tmp_path_factory.mktemp("var"),
         ports=ports,
-        extra_env={"LOTSE_TEST_MODE": "1", "LOTSE_TODAY": TEST_DAY, "LOTSE_OUTBOX_INTERVAL_SECONDS": "1"},
+        extra_env={
+            "LOTSE_TEST_MODE": "1",
+            "LOTSE_TODAY": TEST_DAY,
+            "LOTSE_OUTBOX_INTERVAL_SECONDS": "1",
+            # every test conversation comes from 127.0.0.1; test_rate_limits.py tests that limit
+            "LOTSE_CASES_PER_ADDRESS_PER_DAY": "1000",
+            **channel_standins.env,
+            **teams_standin.env,
+        },
     )
     try:
         running.start()

@@ -11,11 +11,14 @@ from stack import Stack
 BROWSER_TESTS = Path(__file__).resolve().parents[1] / "browser"
 
 
-def test_widget_in_chromium(stack: Stack, tmp_path: Path) -> None:
+def test_widget_in_chromium(stack: Stack, credentials: dict, tmp_path: Path) -> None:
     env = {
         **os.environ,
         "LOTSE_WEB_URL": f"http://127.0.0.1:{stack.ports.web}",
         "LOTSE_BOT_URL": f"http://127.0.0.1:{stack.ports.rasa}",
+        # the status notice spec changes a ticket's status as the Handwerkskammer's staff
+        "LOTSE_BACKEND_URL": f"http://127.0.0.1:{stack.ports.backend}",
+        "LOTSE_STAFF_TOKEN": credentials["hwk_hannover"]["api_token"],
         "LOTSE_BROWSER_ARTIFACTS": str(tmp_path / "artifacts"),
         "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
     }

@@ -15,7 +15,8 @@ REFERENCE = re.compile(r"LT-\d{4}-[0-9A-HJKMNP-TV-Z]{6}")
 
 def answer_vocational_case(conversation: Conversation, start: str, abroad: str, salary: str) -> str:
     first = conversation.say_text(start)
-    assert "Qualifikation" in first or "qualification" in first
+    assert "Was bieten Sie" in first or "What are you offering" in first
+    conversation.say_text('/inform{"choice": "skilled_job"}')
     conversation.say_text('/inform{"choice": "vocational"}')
     conversation.say_text('/inform{"choice": "yes"}')
     conversation.say_text("/deny")
@@ -39,6 +40,7 @@ def test_english_worker_already_in_germany_has_no_prospect(english: Conversation
 
 def test_unreadable_salary_is_explained_and_asked_again(german: Conversation) -> None:
     german.say_text("/start_pathfinder")
+    german.say_text('/inform{"choice": "skilled_job"}')
     german.say_text('/inform{"choice": "none"}')
     reply = german.say_text("ganz ordentlich")
     assert "Betrag" in reply and "Bruttogehalt" in reply
@@ -47,7 +49,7 @@ def test_unreadable_salary_is_explained_and_asked_again(german: Conversation) ->
 def test_a_question_in_between_is_answered_and_the_path_finder_goes_on(german: Conversation) -> None:
     german.say_text("/start_pathfinder")
     reply = german.say_text("Was kostet das beschleunigte Fachkräfteverfahren eigentlich?")
-    assert "411" in reply and "Qualifikation" in reply
+    assert "411" in reply and "Was bieten Sie der Fachkraft an?" in reply
 
 
 def test_path_finder_answers_go_into_the_ticket(german: Conversation, backend_url: str, credentials: dict) -> None:

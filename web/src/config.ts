@@ -10,6 +10,8 @@ export interface WidgetConfig {
   primaryColour: string;
   position: Position;
   maxLength: number;
+  /** How often the open widget asks for status notices (POST …/webhooks/rest/untold). */
+  noticePollSeconds: number;
 }
 
 /** What a host page may set; every field optional and loosely typed until validated. */
@@ -24,6 +26,8 @@ declare global {
 const DEFAULT_BOT_URL = "http://localhost:5005";
 const DEFAULT_PRIMARY = "#0b5394";
 const DEFAULT_MAX_LENGTH = 1000;
+const DEFAULT_NOTICE_POLL_SECONDS = 15;
+const MIN_NOTICE_POLL_SECONDS = 1; // a misconfiguration must not hammer the bot
 
 export function languageOf(value: unknown): Language | undefined {
   if (typeof value !== "string") return undefined;
@@ -53,7 +57,15 @@ function maxLengthOf(value: unknown): number | undefined {
   return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** Reads `data-bot-url`, `data-language`, `data-primary-colour` (or -color), `data-position`, `data-max-length`. */
+function noticePollSecondsOf(value: unknown): number | undefined {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) && n >= MIN_NOTICE_POLL_SECONDS ? n : undefined;
+}
+
+/**
+ * Reads `data-bot-url`, `data-language`, `data-primary-colour` (or -color), `data-position`,
+ * `data-max-length`, `data-notice-poll-seconds`.
+ */
 export function configFromScript(script: HTMLScriptElement | null): RawConfig {
   if (!script) return {};
   const d = script.dataset;
@@ -64,6 +76,7 @@ export function configFromScript(script: HTMLScriptElement | null): RawConfig {
   if (colour !== undefined) raw.primaryColour = colour;
   if (d.position !== undefined) raw.position = d.position;
   if (d.maxLength !== undefined) raw.maxLength = d.maxLength;
+  if (d.noticePollSeconds !== undefined) raw.noticePollSeconds = d.noticePollSeconds;
   return raw;
 }
 
@@ -90,5 +103,6 @@ export function resolveConfig(...layers: RawConfig[]): WidgetConfig {
     primaryColour: normaliseHexColour(merged.primaryColour ?? merged.primaryColor) ?? DEFAULT_PRIMARY,
     position: positionOf(merged.position) ?? "bottom-right",
     maxLength: maxLengthOf(merged.maxLength) ?? DEFAULT_MAX_LENGTH,
+    noticePollSeconds: noticePollSecondsOf(merged.noticePollSeconds) ?? DEFAULT_NOTICE_POLL_SECONDS,
   };
 }

@@ -12,16 +12,35 @@ const MAX_DELAY_MS = 30_000;
 
 export class Conversation {
   private busy = false;
+  private polling = false;
+  private leaving = false;
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private noticeTimer: ReturnType<typeof setInterval> | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(
     readonly state: SessionState,
     private readonly store: SessionStore,
     private readonly transport: RestTransport,
+    private readonly noticePollMs: number,
   ) {
     window.addEventListener("online", () => this.requeue(["failed"]));
+    document.addEventListener("visibilitychange", () => this.watchNotices());
+    window.addEventListener("pagehide", () => {
+      this.leaving = true;
+    });
+    window.addEventListener("pageshow", () => this.returned());
+  }
+
+  /** Back from the back/forward cache: a request cut off by leaving may have reached the bot. */
+  private returned(): void {
+    if (!this.leaving) return;
+    this.leaving = false;
+    for (const m of this.state.messages) {
+      if (m.role === "user" && m.state === "sending") m.state = "unconfirmed";
+    }
+    this.commit();
   }
 
   get messages(): readonly Message[] {
@@ -39,6 +58,35 @@ export class Conversation {
   setOpen(open: boolean): void {
     this.state.open = open;
     this.commit();
+    this.watchNotices();
+  }
+
+  /**
+   * While the widget is open in a visible tab, status notices of the employer's cases appear without a
+   * message: asked at once, then every `noticePollMs`. A hidden tab stops asking (browsers throttle its
+   * timers anyway) and asks again at once when it is shown.
+   */
+  private watchNotices(): void {
+    clearInterval(this.noticeTimer);
+    this.noticeTimer = undefined;
+    if (!this.state.open || document.visibilityState !== "visible") return;
+    this.noticeTimer = setInterval(() => void this.fetchNotices(), this.noticePollMs);
+    void this.fetchNotices();
+  }
+
+  /** Skipped while a message is in flight: its answer brings the notices first. Never shows an error. */
+  private async fetchNotices(): Promise<void> {
+    if (this.busy || this.polling) return;
+    this.polling = true;
+    try {
+      const notices = await this.transport.untold();
+      for (const notice of notices) {
+        this.state.messages.push({ role: "bot", id: randomId(), text: notice.text, buttons: notice.buttons });
+      }
+      if (notices.length) this.commit();
+    } finally {
+      this.polling = false;
+    }
   }
 
   /** Queue a message: `text` is what the user sees, `payload` what the bot receives. */
@@ -67,6 +115,7 @@ export class Conversation {
   /** Resume after a reload: queued and failed messages go out; unconfirmed ones wait for the user. */
   resume(): void {
     void this.pump();
+    this.watchNotices();
   }
 
   private next(): UserMessage | undefined {
@@ -84,6 +133,9 @@ export class Conversation {
         message.state = "sending";
         this.commit();
         const result = await this.transport.send(message.payload);
+        // A request cut off because the page is being left may have reached the bot: the stored
+        // "sending" is read back as "unconfirmed", never as "failed" (which would be resent silently).
+        if (this.leaving) return;
         if (result.kind === "offline") {
           message.state = "failed";
           this.commit();

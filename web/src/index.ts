@@ -19,7 +19,8 @@ async function mount(): Promise<void> {
   const config = resolveConfig(window.LotseConfig ?? {}, fromUrl, configFromScript(script));
   const store = new SessionStore();
   const state = store.load();
-  const conversation = new Conversation(state, store, new RestTransport(config.botUrl, state.sender, config.language));
+  const transport = new RestTransport(config.botUrl, state.sender, config.language);
+  const conversation = new Conversation(state, store, transport, config.noticePollSeconds * 1000);
   new WidgetView(host, config, stringsFor(config.language), conversation);
   conversation.resume();
 }

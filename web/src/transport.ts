@@ -1,4 +1,4 @@
-// Rasa REST channel client: POST {botUrl}/webhooks/rest/webhook.
+// Rasa REST channel client: POST {botUrl}/webhooks/rest/webhook, and …/untold for status notices.
 import type { Language } from "./config";
 import type { BotButton } from "./model";
 
@@ -61,6 +61,22 @@ export class RestTransport {
       return controller.signal.aborted ? { kind: "unconfirmed" } : { kind: "offline" };
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** Status notices this conversation has not heard yet (asked while the widget is open); [] on any failure. */
+  async untold(): Promise<BotReply[]> {
+    try {
+      const response = await fetch(`${this.botUrl}/webhooks/rest/untold`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: this.sender }),
+        credentials: "omit",
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      return response.ok ? toReplies(await response.json().catch(() => [])) : [];
+    } catch {
+      return [];
     }
   }
 }

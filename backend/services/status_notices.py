@@ -1,0 +1,185 @@
+"""Status notices to the bot: every status change of a ticket is recorded in the same transaction
+and delivered to the bot's webhook by the delivery worker, with backoff, until delivered or failed.
+
+The request is signed with HMAC-SHA256 over `<timestamp>.<event id>.<body>` (docs/contracts.md);
+the body names the reference, the new status, the time and the event id, never personal data.
+Without a URL or a secret nothing is sent: the notices wait, visibly pending.
+"""
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.database.engine import Sessions
+from backend.database.models import StatusNotice, Ticket
+from backend.services import audit
+from backend.services.accounts import Principal
+from backend.services.delivery_queue import DeliveryError, DeliveryState, canonical
+from backend.services.delivery_queue import backoff as doubling_backoff
+from backend.services.errors import ApiError
+from backend.settings import Settings
+
+log = logging.getLogger("backend.status_notices")
+NOTICE_ACTOR = "system:status_notices"
+SIGNATURE_HEADER = "X-Lotse-Signature"
+TIMESTAMP_HEADER = "X-Lotse-Timestamp"
+EVENT_HEADER = "X-Lotse-Event-Id"
+
+
+def enqueue(session: AsyncSession, ticket: Ticket, now: datetime) -> StatusNotice:
+    """Records the ticket's new status for the bot (called with every status change)."""
+    notice = StatusNotice(
+        event_id=uuid.uuid4().hex,
+        ticket_id=ticket.id,
+        status=ticket.status,
+        changed_at=now,
+        state=DeliveryState.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+        updated_at=now,
+    )
+    session.add(notice)
+    return notice
+
+
+async def latest_notice(session: AsyncSession, ticket: Ticket) -> StatusNotice | None:
+    query = select(StatusNotice).where(StatusNotice.ticket_id == ticket.id)
+    return await session.scalar(query.order_by(StatusNotice.id.desc()).limit(1))
+
+
+async def resend(session: AsyncSession, principal: Principal, ticket: Ticket, now: datetime) -> None:
+    """Staff send the ticket's latest notice again after it failed for good: back into the queue with
+    fresh attempts and the same event id, so a bot that did receive it answers `duplicate`. Only the
+    latest: the bot never tells a notice older than one it has told."""
+    notice = await latest_notice(session, ticket)
+    if notice is None or notice.state != DeliveryState.FAILED:
+        raise ApiError(409, "status_notice_not_failed", "Only a failed status notice can be sent again.")
+    notice.state, notice.attempts, notice.next_attempt_at, notice.updated_at, notice.last_error = (
+        DeliveryState.PENDING.value,
+        0,
+        now,
+        now,
+        None,
+    )
+    audit.record(
+        session,
+        subject_type="ticket",
+        subject=ticket.reference,
+        action="status_notice_requeued",
+        actor=principal.username,
+        at=now,
+        after={"status": notice.status},
+    )
+
+
+def signature(secret: str, timestamp: str, event_id: str, body: bytes) -> str:
+    signed = f"{timestamp}.{event_id}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
+def is_enabled(settings: Settings) -> bool:
+    return bool(settings.status_webhook_url and settings.status_webhook_secret)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    notice_id: int
+    event_id: str
+    reference: str
+    body: bytes
+
+
+def outgoing_of(notice: StatusNotice, reference: str) -> Outgoing:
+    body = canonical(
+        {
+            "event_id": notice.event_id,
+            "reference": reference,
+            "status": notice.status,
+            "changed_at": notice.changed_at.isoformat(),
+        }
+    )
+    return Outgoing(notice.id, notice.event_id, reference, body)
+
+
+def post(settings: Settings, outgoing: Outgoing, now: datetime) -> None:
+    """Sends one notice (blocking; run in a thread); any answer but 2xx is a failed attempt."""
+    timestamp = str(int(now.timestamp()))
+    headers = {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: timestamp,
+        EVENT_HEADER: outgoing.event_id,
+        SIGNATURE_HEADER: signature(settings.status_webhook_secret, timestamp, outgoing.event_id, outgoing.body),
+    }
+    request = urllib.request.Request(settings.status_webhook_url, data=outgoing.body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        raise DeliveryError(f"http {error.code}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise DeliveryError(f"network: {type(error).__name__}") from None
+
+
+async def _due(sessions: Sessions, now: datetime, limit: int) -> list[Outgoing]:
+    query = (
+        select(StatusNotice, Ticket.reference)
+        .join(Ticket, Ticket.id == StatusNotice.ticket_id)
+        .where(StatusNotice.state == DeliveryState.PENDING.value, StatusNotice.next_attempt_at <= now)
+        .order_by(StatusNotice.next_attempt_at, StatusNotice.id)
+        .limit(limit)
+    )
+    async with sessions() as session:
+        return [outgoing_of(notice, reference) for notice, reference in (await session.execute(query)).all()]
+
+
+async def _settle(
+    sessions: Sessions, settings: Settings, outgoing: Outgoing, now: datetime, error: DeliveryError | None
+) -> None:
+    async with sessions() as session, session.begin():
+        notice = await session.get(StatusNotice, outgoing.notice_id)
+        if notice is None:
+            return
+        notice.attempts += 1
+        notice.updated_at = now
+        if error is None:
+            notice.state, notice.delivered_at, notice.last_error = DeliveryState.DELIVERED.value, now, None
+        else:
+            notice.last_error = str(error)[:200]
+            notice.next_attempt_at = now + doubling_backoff(settings.status_notice_backoff_seconds, notice.attempts)
+            if notice.attempts >= settings.status_notice_max_attempts:
+                notice.state = DeliveryState.FAILED.value
+        if notice.state != DeliveryState.PENDING:
+            audit.record(
+                session,
+                subject_type="ticket",
+                subject=outgoing.reference,
+                action=f"status_notice_{notice.state}",
+                actor=NOTICE_ACTOR,
+                at=now,
+                after={"status": notice.status, "attempts": notice.attempts, "error": notice.last_error},
+            )
+
+
+async def deliver_due(sessions: Sessions, settings: Settings, now: datetime, limit: int = 20) -> int:
+    """One pass over the due notices, sent outside any transaction. Returns how many were tried."""
+    if not is_enabled(settings):
+        return 0
+    outgoing_list = await _due(sessions, now, limit)
+    for outgoing in outgoing_list:
+        error: DeliveryError | None = None
+        try:
+            await asyncio.to_thread(post, settings, outgoing, now)
+        except DeliveryError as failure:
+            error = failure
+            log.warning("status notice %s not delivered: %s", outgoing.notice_id, failure)
+        await _settle(sessions, settings, outgoing, now, error)
+    return len(outgoing_list)

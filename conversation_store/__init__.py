@@ -1,0 +1,2 @@
+"""Where Rasa keeps the conversations (its tracker store), and how personal data leaves it:
+at a user's request at once, otherwise a configurable time after the conversation ended."""

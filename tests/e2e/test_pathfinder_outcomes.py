@@ -1,0 +1,23 @@
+"""Every path-finder outcome through the REST channel, in German and in English: each question
+comes in the order the case needs, and the result names the route or the rule that rules it out."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.messages import text
+from conftest import Conversation
+from tests.pathfinder.outcomes import Play, plays
+
+PLAYS = list(plays())
+
+
+@pytest.mark.parametrize("play", PLAYS, ids=[f"{play.language}: {play.name}" for play in PLAYS])
+def test_the_outcome_is_reached_and_explained(bot_url: str, play: Play) -> None:
+    conversation = Conversation(bot_url, play.language)
+    reply = conversation.say_text(play.start)
+    for answer in play.answers:
+        assert text(f"pf_ask_{answer.slot}", play.language) in reply, f"expected the {answer.slot} question"
+        reply = conversation.say_text(answer.text)
+    missing = [fragment for fragment in play.expect if fragment not in reply]
+    assert not missing, f"{missing} not in:\n{reply}"
