@@ -53,8 +53,8 @@ def test_teams_login_and_openid_urls_default_to_microsofts_and_can_point_elsewhe
     written = yaml.safe_load(target.read_text())["channels.teams.TeamsInput"]
     assert written["login_base_url"] == "https://login.microsoftonline.com"
     assert written["openid_metadata_url"] == "https://login.botframework.com/v1/.well-known/openidconfiguration"
-    local = {"LOTSE_TEAMS_LOGIN_BASE_URL": "http://127.0.0.1:9", "LOTSE_TEAMS_OPENID_METADATA_URL": "http://127.0.0.1:9/v1/o"}
+    local = {"LOTSE_TEAMS_LOGIN_BASE_URL": "http://127.0.0.1:9", "LOTSE_TEAMS_OPENID_METADATA_URL": "http://[::1]:9/o"}
     write_channel_credentials(TEMPLATE, target, {**teams, **local})
     written = yaml.safe_load(target.read_text())["channels.teams.TeamsInput"]
-    assert (written["login_base_url"], written["openid_metadata_url"]) == ("http://127.0.0.1:9", "http://127.0.0.1:9/v1/o")
+    assert (written["login_base_url"], written["openid_metadata_url"]) == tuple(local.values())
     assert written["app_password"] == "${LOTSE_TEAMS_APP_PASSWORD}"
