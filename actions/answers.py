@@ -8,10 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.candidate import link_case
 from actions.conversation import language_of, latest_entity, latest_intent, say
 from bot.answers import render
-from bot.candidate_link import contains_link_code
 from bot.clock import today
 from bot.intent_titles import all_titles, title_of
 from bot.language import LANGUAGE_DETECTION, Detection, is_foreign
@@ -89,8 +87,6 @@ class ActionHandleFallback(Action):
     ) -> List[Dict[Text, Any]]:
         language = language_of(tracker)
         detection = Detection.from_dict(tracker.latest_message.get(LANGUAGE_DETECTION) or {})
-        if not tracker.active_loop.get("name") and contains_link_code(str(tracker.latest_message.get("text") or "")):
-            return await link_case(dispatcher, tracker)  # a bare code whose letters the NLU never saw
         if is_foreign(detection):
             say(dispatcher, "unsupported_language", language)
         elif fallbacks_in_a_row(tracker) >= 2:

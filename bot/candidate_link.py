@@ -46,11 +46,6 @@ def find_link_code(message: str) -> CodeSearch:
     return CodeSearch(Found.NOTHING)
 
 
-def contains_link_code(message: str) -> bool:
-    """True when the message holds a code in the link-code format (used outside the link intent)."""
-    return find_link_code(message).found is Found.CODE
-
-
 @dataclass(frozen=True)
 class MissingDocument:
     item: str

@@ -60,13 +60,6 @@ async def test_an_unreachable_backend_is_said_as_such_and_not_counted() -> None:
     assert not LinkAttempts(max_failures=1).blocked(sender_key(tracker_with([])))
 
 
-async def test_a_bare_code_that_reached_the_fallback_is_taken_as_a_link_attempt() -> None:
-    dispatcher = CollectingDispatcher()
-    tracker = tracker_with([user_event("ABCD-EFGH-JKMN", "nlu_fallback")], slots={"language": "en"})
-    await ActionHandleFallback().run(dispatcher, tracker, {})
-    assert [m["text"] for m in dispatcher.messages] == [text("candidate_link_unavailable", "en")]
-
-
 async def test_the_limit_ends_after_the_window() -> None:
     from datetime import datetime, timedelta, timezone
 

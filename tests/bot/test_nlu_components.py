@@ -9,6 +9,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import LANGUAGE_DETECTION, LanguagePolicy
 from bot.nlu.language_detector import LanguageDetector
+from bot.nlu.link_code_gate import LinkCodeGate
+from bot.reference import new_link_code
 from bot.nlu.unsupported_language_gate import UnsupportedLanguageGate
 
 
@@ -49,3 +51,22 @@ def test_messages_without_text_and_training_data_are_left_alone() -> None:
     assert message.get(LANGUAGE_DETECTION) is None
     data = TrainingData([Message({TEXT: "Hallo"})])
     assert LanguageDetector(LanguagePolicy()).process_training_data(data) is data
+
+
+def intent_after_the_link_gate(text: str, guessed: str = "goodbye") -> str:
+    message = Message({TEXT: text, INTENT: {"name": guessed, "confidence": 0.8}})
+    LinkCodeGate().process([message])
+    return message.get(INTENT)["name"]
+
+
+def test_a_link_code_is_link_case_whatever_diet_guessed() -> None:
+    for _ in range(200):
+        code = new_link_code()
+        if any(character.isalpha() for character in code):
+            assert intent_after_the_link_gate(code) == "link_case"
+    assert intent_after_the_link_gate("Mein Code ist 9f4k 2qxm 7tza") == "link_case"
+
+
+def test_phone_numbers_references_words_and_buttons_are_not_link_codes() -> None:
+    for text in ("0511-5554-4433", "LT-2026-7K3QZD", "what is the code for this", '/inform{"choice": "ABCD-EFGH-JKMN"}'):
+        assert intent_after_the_link_gate(text) == "goodbye"
