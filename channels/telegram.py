@@ -23,6 +23,8 @@ from channels.connector_store import ConnectorStore, PayloadRefs
 from channels.connector_texts import connector_text, language_from_tag
 from channels.inbound_dedup import RecentDeliveries
 from channels.outgoing_http import ProviderCallError, ProviderHttpClient
+from channels.status_notices.conversations import with_status_notices
+from channels.status_notices.store import shared_store
 from channels.webhook_requests import json_object
 
 logger = logging.getLogger(__name__)
@@ -182,7 +184,7 @@ class TelegramInput(RasaTelegramInput):
             update = json_object(request)
             if self.deliveries.first_time(update.get("update_id")):
                 try:
-                    await self._handle_update(update, on_new_message)
+                    await self._handle_update(update, with_status_notices(request.app, shared_store(), on_new_message))
                 except Exception:  # Telegram would redeliver on an error status; the turn is lost either way
                     logger.exception("Handling a Telegram update failed")
             return response.text("ok")

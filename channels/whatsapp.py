@@ -26,6 +26,8 @@ from channels.connector_store import ConnectorStore, PayloadRefs, pseudonymous_k
 from channels.connector_texts import connector_label, connector_text
 from channels.inbound_dedup import RecentDeliveries
 from channels.outgoing_http import ProviderHttpClient
+from channels.status_notices.conversations import with_status_notices
+from channels.status_notices.store import shared_store
 
 logger = logging.getLogger(__name__)
 
@@ -310,7 +312,7 @@ class WhatsAppInput(InputChannel):
             ):
                 logger.warning("Rejected WhatsApp webhook: signature missing or wrong")
                 return response.text("unauthorized", status=HTTPStatus.UNAUTHORIZED)
-            await self._handle_payload(raw_body, on_new_message)
+            await self._handle_payload(raw_body, with_status_notices(request.app, shared_store(), on_new_message))
             return response.text("ok")
 
         @whatsapp_webhook.listener("after_server_stop")
