@@ -170,7 +170,7 @@ def _helper_job(ev: _Evaluation) -> None:
     if case.regulated_profession and qualified and case.german_a2:
         ev.accept("16d3")  # § 16d Abs. 3: helper work allowed in regulated professions until the licence
         return
-    ev.block("helper_job", _alternative("16d3"))
+    ev.block("helper_job", _alternative("16d3" if qualified else "16a"))
 
 
 def _experience_route(ev: _Evaluation, needs_recognised_qualification: bool = True) -> None:

@@ -168,6 +168,11 @@ def test_helper_job_has_no_prospect() -> None:
     assert _alternatives(result, "helper_job") == ["16d3"]
 
 
+def test_a_helper_without_qualification_is_pointed_to_vocational_training_not_the_partnership() -> None:
+    result = find_path(PathInput("none", helper_job=True), DAY)
+    assert _alternatives(result, "helper_job") == ["16a"]
+
+
 def test_helper_job_in_a_regulated_profession_with_a2_fits_the_recognition_partnership() -> None:
     case = PathInput("vocational", "not_started", regulated_profession=True, helper_job=True, german_a2=True)
     result = find_path(case, DAY)
