@@ -76,25 +76,20 @@ class BackendClient:
 
     async def look_up_status(self, reference: str, email: str) -> Tuple[Lookup, Optional[dict]]:
         """The case's status for its owner (reference + the case's e-mail)."""
-        try:
-            async with self._client() as client:
-                response = await client.post("/api/v1/status-lookups", json={"reference": reference, "email": email})
-        except httpx.HTTPError as error:
-            logger.warning("status lookup failed: %s", type(error).__name__)
-            return Lookup.UNAVAILABLE, None
-        if response.status_code == 200:
-            return Lookup.FOUND, response.json()
-        return _LOOKUP_OUTCOMES.get(response.status_code, Lookup.UNAVAILABLE), None
+        return await self._look_up("/api/v1/status-lookups", {"reference": reference, "email": email}, "status")
 
     async def resolve_link_code(self, code: str, sender: str) -> Tuple[Lookup, Optional[dict]]:
         """The candidate's view of the case behind a link code; unknown, revoked and malformed codes
         all answer NOT_FOUND. ``sender`` is the conversation's pseudonym: the backend limits wrong
         codes per sender too."""
+        return await self._look_up("/api/v1/candidate-links/resolve", {"code": code, "sender": sender}, "link code")
+
+    async def _look_up(self, path: str, proof: dict, what: str) -> Tuple[Lookup, Optional[dict]]:
         try:
             async with self._client() as client:
-                response = await client.post("/api/v1/candidate-links/resolve", json={"code": code, "sender": sender})
+                response = await client.post(path, json=proof)
         except httpx.HTTPError as error:
-            logger.warning("link code lookup failed: %s", type(error).__name__)
+            logger.warning("%s lookup failed: %s", what, type(error).__name__)
             return Lookup.UNAVAILABLE, None
         if response.status_code == 200:
             return Lookup.FOUND, response.json()

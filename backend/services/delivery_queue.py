@@ -1,10 +1,16 @@
 """What the durable outgoing queues (case packages, status notices) share: states, errors, the
-canonical JSON they sign and the backoff between attempts."""
+canonical JSON they sign, the HTTP POST, the bookkeeping of each attempt with its backoff, and the
+pass over the due entries."""
 
+import asyncio
 import json
-from datetime import timedelta
+import urllib.error
+import urllib.request
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -19,6 +25,27 @@ class DeliveryError(Exception):
     """A delivery attempt failed; the message is safe to store (no case data)."""
 
 
+class QueueEntry(Protocol):
+    """A queued row (Delivery, StatusNotice)."""
+
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    delivered_at: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Retry:
+    base_seconds: float
+    max_attempts: int
+
+
+Item = TypeVar("Item")
+Sent = TypeVar("Sent")
+
+
 def canonical(document: dict[str, Any]) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -26,3 +53,51 @@ def canonical(document: dict[str, Any]) -> bytes:
 def backoff(base_seconds: float, attempts: int) -> timedelta:
     """The wait after the `attempts`-th failed attempt: doubling from `base_seconds`, at most 6 h."""
     return min(timedelta(seconds=base_seconds * 2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
+    """Blocking; any answer but 2xx is a failed attempt."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        raise DeliveryError(f"http {error.code}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise DeliveryError(f"network: {type(error).__name__}") from None
+
+
+def requeue(entry: QueueEntry, now: datetime) -> None:
+    """Back into the queue with fresh attempts (staff, after it failed for good)."""
+    entry.state, entry.attempts, entry.next_attempt_at, entry.updated_at = DeliveryState.PENDING.value, 0, now, now
+
+
+def record_attempt(entry: QueueEntry, now: datetime, error: DeliveryError | None, retry: Retry) -> bool:
+    """Counts one attempt: delivered, or its error kept and the next attempt after the backoff, failed
+    for good after the last. Returns whether the entry left the queue, which the caller audits."""
+    entry.attempts += 1
+    entry.updated_at = now
+    if error is None:
+        entry.state, entry.delivered_at, entry.last_error = DeliveryState.DELIVERED.value, now, None
+    else:
+        entry.last_error = str(error)[:200]
+        entry.next_attempt_at = now + backoff(retry.base_seconds, entry.attempts)
+        if entry.attempts >= retry.max_attempts:
+            entry.state = DeliveryState.FAILED.value
+    return entry.state != DeliveryState.PENDING
+
+
+async def send_each(
+    due: Sequence[Item],
+    send: Callable[[Item], Sent],
+    settle: Callable[[Item, Sent | DeliveryError], Awaitable[None]],
+) -> int:
+    """Sends each due entry outside any transaction (`send` blocks, so it runs in a thread), then
+    settles it with what the attempt gave. Returns how many were tried."""
+    for item in due:
+        try:
+            result: Sent | DeliveryError = await asyncio.to_thread(send, item)
+        except DeliveryError as error:
+            result = error
+        await settle(item, result)
+    return len(due)

@@ -1,16 +1,13 @@
 """Forwarding to the Zentralstelle: the case package (JSON + PDF), recorded on the ticket, and
 its delivery through a durable queue (HTTP with an HMAC-SHA256 signature, or SMTP) with backoff."""
 
-import asyncio
 import base64
 import hashlib
 import hmac
 import logging
 import smtplib
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -24,10 +21,9 @@ from backend.database.models import Delivery, ForwardingPackage, Ticket
 from backend.domain.organisations import ORGANISATIONS
 from backend.domain.statuses import Status
 from backend.schemas import TransitionRequest
-from backend.services import audit, tickets
+from backend.services import audit, delivery_queue, tickets
 from backend.services.accounts import Principal
-from backend.services.delivery_queue import DeliveryError, DeliveryState, canonical
-from backend.services.delivery_queue import backoff as doubling_backoff
+from backend.services.delivery_queue import DeliveryError, DeliveryState, Retry, canonical
 from backend.services.errors import ApiError
 from backend.settings import Settings
 
@@ -159,13 +155,7 @@ async def requeue(session: AsyncSession, principal: Principal, ticket: Ticket, n
     package = await latest_package(session, ticket)
     if package is None or package.delivery.state != DeliveryState.FAILED:
         raise ApiError(409, "delivery_not_failed", "Only a failed delivery can be queued again.")
-    delivery = package.delivery
-    delivery.state, delivery.attempts, delivery.next_attempt_at, delivery.updated_at = (
-        DeliveryState.PENDING.value,
-        0,
-        now,
-        now,
-    )
+    delivery_queue.requeue(package.delivery, now)
     audit.record(
         session,
         subject_type="ticket",
@@ -194,7 +184,7 @@ async def forget_package_contents(session: AsyncSession, ticket: Ticket) -> None
 
 @dataclass(frozen=True)
 class Outgoing:
-    delivery_id: int
+    entry_id: int
     reference: str
     body: bytes
     pdf: bytes
@@ -228,14 +218,7 @@ def _post(settings: Settings, outgoing: Outgoing, now: datetime) -> None:
     headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: timestamp}
     if settings.forward_hmac_secret:
         headers[SIGNATURE_HEADER] = signature(settings.forward_hmac_secret, timestamp, outgoing.body)
-    request = urllib.request.Request(settings.forward_url, data=outgoing.body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=15) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        raise DeliveryError(f"http {error.code}") from None
-    except (urllib.error.URLError, OSError) as error:
-        raise DeliveryError(f"network: {type(error).__name__}") from None
+    delivery_queue.post(settings.forward_url, outgoing.body, headers, timeout=15)
 
 
 def _mail(settings: Settings, outgoing: Outgoing) -> None:
@@ -265,10 +248,6 @@ def send(settings: Settings, outgoing: Outgoing, now: datetime) -> str:
     return target
 
 
-def backoff(settings: Settings, attempts: int) -> timedelta:
-    return doubling_backoff(settings.forward_backoff_seconds, attempts)
-
-
 async def _due(sessions: Sessions, now: datetime, limit: int) -> list[Outgoing]:
     query = (
         select(Delivery)
@@ -290,25 +269,17 @@ async def _due(sessions: Sessions, now: datetime, limit: int) -> list[Outgoing]:
 async def _settle(
     sessions: Sessions, settings: Settings, outgoing: Outgoing, now: datetime, result: str | DeliveryError
 ) -> None:
+    error = result if isinstance(result, DeliveryError) else None
+    if error is not None:
+        log.warning("delivery %s failed: %s", outgoing.entry_id, error)
+    retry = Retry(settings.forward_backoff_seconds, settings.forward_max_attempts)
     async with sessions() as session, session.begin():
-        delivery = await session.get(Delivery, outgoing.delivery_id)
+        delivery = await session.get(Delivery, outgoing.entry_id)
         if delivery is None:
             return
-        delivery.attempts += 1
-        delivery.updated_at = now
         if isinstance(result, str):
-            delivery.state, delivery.target, delivery.delivered_at, delivery.last_error = (
-                DeliveryState.DELIVERED.value,
-                result,
-                now,
-                None,
-            )
-        else:
-            delivery.last_error = str(result)[:200]
-            delivery.next_attempt_at = now + backoff(settings, delivery.attempts)
-            if delivery.attempts >= settings.forward_max_attempts:
-                delivery.state = DeliveryState.FAILED.value
-        if delivery.state != DeliveryState.PENDING:
+            delivery.target = result
+        if delivery_queue.record_attempt(delivery, now, error, retry):
             audit.record(
                 session,
                 subject_type="ticket",
@@ -322,12 +293,8 @@ async def _settle(
 
 async def deliver_due(sessions: Sessions, settings: Settings, now: datetime, limit: int = 10) -> int:
     """One pass over the queue: sends what is due, outside any transaction. Returns how many were tried."""
-    outgoing_list = await _due(sessions, now, limit)
-    for outgoing in outgoing_list:
-        try:
-            result: str | DeliveryError = await asyncio.to_thread(send, settings, outgoing, now)
-        except DeliveryError as error:
-            result = error
-            log.warning("delivery %s failed: %s", outgoing.delivery_id, error)
-        await _settle(sessions, settings, outgoing, now, result)
-    return len(outgoing_list)
+    return await delivery_queue.send_each(
+        await _due(sessions, now, limit),
+        lambda outgoing: send(settings, outgoing, now),
+        lambda outgoing, result: _settle(sessions, settings, outgoing, now, result),
+    )

@@ -6,12 +6,9 @@ the body names the reference, the new status, the time and the event id, never p
 Without a URL or a secret nothing is sent: the notices wait, visibly pending.
 """
 
-import asyncio
 import hashlib
 import hmac
 import logging
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,10 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.database.engine import Sessions
 from backend.database.models import StatusNotice, Ticket
-from backend.services import audit
+from backend.services import audit, delivery_queue
 from backend.services.accounts import Principal
-from backend.services.delivery_queue import DeliveryError, DeliveryState, canonical
-from backend.services.delivery_queue import backoff as doubling_backoff
+from backend.services.delivery_queue import DeliveryError, DeliveryState, Retry, canonical
 from backend.services.errors import ApiError
 from backend.settings import Settings
 
@@ -63,13 +59,8 @@ async def resend(session: AsyncSession, principal: Principal, ticket: Ticket, no
     notice = await latest_notice(session, ticket)
     if notice is None or notice.state != DeliveryState.FAILED:
         raise ApiError(409, "status_notice_not_failed", "Only a failed status notice can be sent again.")
-    notice.state, notice.attempts, notice.next_attempt_at, notice.updated_at, notice.last_error = (
-        DeliveryState.PENDING.value,
-        0,
-        now,
-        now,
-        None,
-    )
+    delivery_queue.requeue(notice, now)
+    notice.last_error = None
     audit.record(
         session,
         subject_type="ticket",
@@ -92,7 +83,7 @@ def is_enabled(settings: Settings) -> bool:
 
 @dataclass(frozen=True)
 class Outgoing:
-    notice_id: int
+    entry_id: int
     event_id: str
     reference: str
     body: bytes
@@ -119,14 +110,7 @@ def post(settings: Settings, outgoing: Outgoing, now: datetime) -> None:
         EVENT_HEADER: outgoing.event_id,
         SIGNATURE_HEADER: signature(settings.status_webhook_secret, timestamp, outgoing.event_id, outgoing.body),
     }
-    request = urllib.request.Request(settings.status_webhook_url, data=outgoing.body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        raise DeliveryError(f"http {error.code}") from None
-    except (urllib.error.URLError, OSError) as error:
-        raise DeliveryError(f"network: {type(error).__name__}") from None
+    delivery_queue.post(settings.status_webhook_url, outgoing.body, headers, timeout=10)
 
 
 async def _due(sessions: Sessions, now: datetime, limit: int) -> list[Outgoing]:
@@ -144,42 +128,30 @@ async def _due(sessions: Sessions, now: datetime, limit: int) -> list[Outgoing]:
 async def _settle(
     sessions: Sessions, settings: Settings, outgoing: Outgoing, now: datetime, error: DeliveryError | None
 ) -> None:
+    if error is not None:
+        log.warning("status notice %s not delivered: %s", outgoing.entry_id, error)
+    retry = Retry(settings.status_notice_backoff_seconds, settings.status_notice_max_attempts)
     async with sessions() as session, session.begin():
-        notice = await session.get(StatusNotice, outgoing.notice_id)
-        if notice is None:
+        notice = await session.get(StatusNotice, outgoing.entry_id)
+        if notice is None or not delivery_queue.record_attempt(notice, now, error, retry):
             return
-        notice.attempts += 1
-        notice.updated_at = now
-        if error is None:
-            notice.state, notice.delivered_at, notice.last_error = DeliveryState.DELIVERED.value, now, None
-        else:
-            notice.last_error = str(error)[:200]
-            notice.next_attempt_at = now + doubling_backoff(settings.status_notice_backoff_seconds, notice.attempts)
-            if notice.attempts >= settings.status_notice_max_attempts:
-                notice.state = DeliveryState.FAILED.value
-        if notice.state != DeliveryState.PENDING:
-            audit.record(
-                session,
-                subject_type="ticket",
-                subject=outgoing.reference,
-                action=f"status_notice_{notice.state}",
-                actor=NOTICE_ACTOR,
-                at=now,
-                after={"status": notice.status, "attempts": notice.attempts, "error": notice.last_error},
-            )
+        audit.record(
+            session,
+            subject_type="ticket",
+            subject=outgoing.reference,
+            action=f"status_notice_{notice.state}",
+            actor=NOTICE_ACTOR,
+            at=now,
+            after={"status": notice.status, "attempts": notice.attempts, "error": notice.last_error},
+        )
 
 
 async def deliver_due(sessions: Sessions, settings: Settings, now: datetime, limit: int = 20) -> int:
     """One pass over the due notices, sent outside any transaction. Returns how many were tried."""
     if not is_enabled(settings):
         return 0
-    outgoing_list = await _due(sessions, now, limit)
-    for outgoing in outgoing_list:
-        error: DeliveryError | None = None
-        try:
-            await asyncio.to_thread(post, settings, outgoing, now)
-        except DeliveryError as failure:
-            error = failure
-            log.warning("status notice %s not delivered: %s", outgoing.notice_id, failure)
-        await _settle(sessions, settings, outgoing, now, error)
-    return len(outgoing_list)
+    return await delivery_queue.send_each(
+        await _due(sessions, now, limit),
+        lambda outgoing: post(settings, outgoing, now),
+        lambda outgoing, error: _settle(sessions, settings, outgoing, now, error),
+    )

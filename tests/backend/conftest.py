@@ -17,6 +17,7 @@ import pytest
 from argon2 import PasswordHasher
 from asgi_lifespan import LifespanManager
 from backend_harness import ACCOUNTS, Account, Api, FakeClock
+from http_receiver import Receiver, receiving
 from sanic import Sanic
 
 from backend.app import create_app
@@ -134,3 +135,9 @@ async def accounts(app: Sanic, clock: FakeClock) -> dict[str, Account]:
 @pytest.fixture
 def api(client: httpx.AsyncClient, accounts: dict[str, Account]) -> Api:
     return Api(client, accounts)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with receiving() as state:
+        yield state

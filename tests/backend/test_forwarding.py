@@ -9,13 +9,9 @@ import io
 import json
 import socketserver
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
-import pytest
 from backend_harness import Api, FakeClock
+from http_receiver import Receiver
 from pypdf import PdfReader
 from sanic import Sanic
 from sqlalchemy import select
@@ -26,41 +22,6 @@ from backend.settings import Settings
 
 REFERENCE = "LT-2026-FWD001"
 SECRET = "test-secret-not-for-production"
-
-
-@dataclass
-class Receiver:
-    """A real HTTP server on a loopback port that records what it receives."""
-
-    statuses: list[int] = field(default_factory=list)  # answers to give, in order; then 200
-    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    url: str = ""
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            state.received.append(({name.lower(): value for name, value in self.headers.items()}, body))
-            self.send_response(state.statuses.pop(0) if state.statuses else 200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/cases"
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 async def _forwarded(api: Api) -> None:

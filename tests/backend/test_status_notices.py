@@ -5,15 +5,12 @@ failed after the last attempt. The body carries no personal data."""
 import hashlib
 import hmac
 import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
 from backend_harness import Api, FakeClock
+from http_receiver import Receiver
 from sanic import Sanic
 from sqlalchemy import select
 from staff_ui import csrf_of, log_in, page_csrf, user_with_password
@@ -30,40 +27,6 @@ EXAMPLE_BODY = (
     b'"reference":"LT-2026-7K3QZD","status":"in_pre_check"}'
 )
 EXAMPLE_SIGNATURE = "sha256=34f4ace1292335855cf188dac4e1809e81e8c0e077e7eb43862c3795d4b17ee1"
-
-
-@dataclass
-class BotWebhook:
-    """A real HTTP server on a loopback port standing in for the bot's status webhook."""
-
-    statuses: list[int] = field(default_factory=list)  # answers to give, in order; then 200
-    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    url: str = ""
-
-
-@pytest.fixture
-def bot_webhook() -> Iterator[BotWebhook]:
-    state = BotWebhook()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            state.received.append(({name.lower(): value for name, value in self.headers.items()}, body))
-            self.send_response(state.statuses.pop(0) if state.statuses else 200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/webhooks/status/webhook"
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _configured(settings: Settings, url: str, **extra: Any) -> Settings:
@@ -102,12 +65,12 @@ async def test_a_refused_transition_records_no_notice(api: Api, app: Sanic) -> N
 
 
 async def test_notice_is_signed_over_timestamp_event_id_and_body_and_names_no_person(
-    api: Api, app: Sanic, settings: Settings, clock: FakeClock, bot_webhook: BotWebhook
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock, receiver: Receiver
 ) -> None:
     await _in_pre_check(api)
-    configured = _configured(settings, bot_webhook.url)
+    configured = _configured(settings, receiver.url)
     assert await status_notices.deliver_due(app.ctx.sessions, configured, clock()) == 1
-    [(headers, body)] = bot_webhook.received
+    [(headers, body)] = receiver.received
     timestamp, event_id = headers["x-lotse-timestamp"], headers["x-lotse-event-id"]
     assert timestamp == str(int(clock().timestamp()))
     expected = hmac.new(SECRET.encode(), f"{timestamp}.{event_id}.".encode() + body, hashlib.sha256).hexdigest()
@@ -134,11 +97,11 @@ def test_signature_matches_the_worked_example_of_the_contract() -> None:
 
 
 async def test_a_refused_notice_is_retried_after_backoff_with_a_fresh_signature(
-    api: Api, app: Sanic, settings: Settings, clock: FakeClock, bot_webhook: BotWebhook
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock, receiver: Receiver
 ) -> None:
     await _in_pre_check(api)
-    configured = _configured(settings, bot_webhook.url)
-    bot_webhook.statuses = [401]
+    configured = _configured(settings, receiver.url)
+    receiver.statuses = [401]
     assert await status_notices.deliver_due(app.ctx.sessions, configured, clock()) == 1
     [notice] = await _notices(app)
     assert (notice.state, notice.attempts, notice.last_error) == ("pending", 1, "http 401")
@@ -147,7 +110,7 @@ async def test_a_refused_notice_is_retried_after_backoff_with_a_fresh_signature(
     assert await status_notices.deliver_due(app.ctx.sessions, configured, clock()) == 1
     [notice] = await _notices(app)
     assert (notice.state, notice.attempts, notice.last_error) == ("delivered", 2, None)
-    first, second = bot_webhook.received
+    first, second = receiver.received
     assert first[1] == second[1] and first[0]["x-lotse-event-id"] == second[0]["x-lotse-event-id"]
     assert first[0]["x-lotse-timestamp"] != second[0]["x-lotse-timestamp"]
 
@@ -174,12 +137,12 @@ async def test_after_the_last_attempt_the_notice_fails_visibly_to_staff(
 
 @pytest.mark.parametrize("missing", ["status_webhook_url", "status_webhook_secret"])
 async def test_without_url_or_secret_nothing_is_sent_and_the_notice_waits(
-    api: Api, app: Sanic, settings: Settings, clock: FakeClock, bot_webhook: BotWebhook, missing: str
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock, receiver: Receiver, missing: str
 ) -> None:
     await _in_pre_check(api)
-    half = _configured(settings, bot_webhook.url, **{missing: ""})
+    half = _configured(settings, receiver.url, **{missing: ""})
     assert await status_notices.deliver_due(app.ctx.sessions, half, clock()) == 0
-    assert bot_webhook.received == []
+    assert receiver.received == []
     [notice] = await _notices(app)
     assert (notice.state, notice.attempts) == ("pending", 0)
 
@@ -199,7 +162,7 @@ async def test_staff_send_a_failed_notice_again_with_the_same_event_id_and_an_au
     client: httpx.AsyncClient,
     settings: Settings,
     clock: FakeClock,
-    bot_webhook: BotWebhook,
+    receiver: Receiver,
 ) -> None:
     failed = await _failed_for_good(api, app, settings, clock)
     await user_with_password(app, "hwk-ui", "hwk_hannover")
@@ -225,8 +188,8 @@ async def test_staff_send_a_failed_notice_again_with_the_same_event_id_and_an_au
         {"status": "in_pre_check"},
     )
 
-    assert await status_notices.deliver_due(app.ctx.sessions, _configured(settings, bot_webhook.url), clock()) == 1
-    [(headers, _)] = bot_webhook.received
+    assert await status_notices.deliver_due(app.ctx.sessions, _configured(settings, receiver.url), clock()) == 1
+    [(headers, _)] = receiver.received
     assert headers["x-lotse-event-id"] == failed.event_id
     [notice] = await _notices(app)
     assert (notice.state, notice.attempts) == ("delivered", 1)
