@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import language_of, latest_entity, latest_intent, say
+from actions.conversation import answered_the_form, language_of, latest_entity, latest_intent, say
 from bot.answers import render
 from bot.clock import today
 from bot.intent_titles import all_titles, title_of
@@ -43,7 +43,8 @@ class ActionAnswerTopic(Action):
             for name in TOPIC_PARAMETERS
             if (value := latest_entity(tracker, name)) is not None
         }
-        utter_topic(dispatcher, topic_of(latest_intent(tracker)), language_of(tracker), params)
+        if not answered_the_form(tracker):
+            utter_topic(dispatcher, topic_of(latest_intent(tracker)), language_of(tracker), params)
         return []
 
 

@@ -31,6 +31,31 @@ def is_interjection(tracker: Tracker) -> bool:
     return looks_like_interjection(tracker) and confidence >= INTERJECTION_CONFIDENCE
 
 
+def is_question_in_between(tracker: Tracker, answered: bool) -> bool:
+    """A confident question in between, unless the message also reads as the answer and is not
+    itself a question: "60.000 Euro brutto" answers the salary question even when the NLU hears
+    the salary-threshold topic in it."""
+    if not is_interjection(tracker):
+        return False
+    return not answered or str(tracker.latest_message.get("text") or "").rstrip().endswith("?")
+
+
+FORM_BOOKKEEPING = {"requested_slot", "language", "failed_attempts"}
+
+
+def answered_the_form(tracker: Tracker) -> bool:
+    """True when the latest message already filled a slot of the active form (so it was an
+    answer, even if it also sounded like a question)."""
+    if not tracker.active_loop.get("name"):
+        return False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") not in FORM_BOOKKEEPING and event.get("value") is not None:
+            return True
+    return False
+
+
 def language_of(tracker: Tracker) -> str:
     language = tracker.get_slot("language")
     return language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE

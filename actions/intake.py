@@ -18,7 +18,7 @@ from actions.backend_client import BackendClient, Delivery
 from actions.conversation import (
     INTERJECTION_CONFIDENCE,
     ask_action,
-    is_interjection,
+    is_question_in_between,
     language_of,
     latest_entity,
     latest_intent,
@@ -104,6 +104,10 @@ def _municipality(typed: str, choice: Optional[str], problem: str) -> Reading:
     return _place_id(typed), problem
 
 
+# Any text reads as one of these, so a confident question there is always taken as a question.
+FREE_TEXT_SLOTS = ("company_name", "occupation", "contact_name")
+
+
 def read_field(slot: str, tracker: Tracker) -> Reading:
     """The canonical value of the latest message as the answer to `slot`."""
     typed = _clean(tracker.latest_message.get("text"))
@@ -137,9 +141,11 @@ def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]
     async def extract(
         self: "ValidateIntakeForm", dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != slot or is_interjection(tracker):
+        if tracker.get_slot("requested_slot") != slot:
             return {}
         value, problem = read_field(slot, tracker)
+        if is_question_in_between(tracker, answered=value is not None and slot not in FREE_TEXT_SLOTS):
+            return {}
         if value is None and looks_like_interjection(tracker):
             return {}  # a question in between: the rules answer it, then the form asks again
         if value is not None:

@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import (
     ask_action,
-    is_interjection,
+    is_question_in_between,
     language_of,
     latest_entity,
     latest_intent,
@@ -53,9 +53,11 @@ def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]
     async def extract(
         self: "ValidatePathfinderForm", dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != slot or is_interjection(tracker):
+        if tracker.get_slot("requested_slot") != slot:
             return {}
         answer, problem = read_answer(slot, tracker)
+        if is_question_in_between(tracker, answered=answer is not None):
+            return {}
         if answer is None and looks_like_interjection(tracker):
             return {}  # not an answer but a question: the rules answer it, then the form asks again
         if answer is None:
