@@ -1,6 +1,7 @@
 """Sending to Teams: text, buttons as Adaptive Cards, custom Adaptive Cards, images."""
 
 import logging
+import re
 from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import quote
 
@@ -38,6 +39,15 @@ def choice_card(text: str, buttons: List[Dict[str, Any]]) -> Dict[str, Any]:
     )
 
 
+LINE_BREAKS = re.compile(r"\n+")
+
+
+def as_markdown_lines(text: str) -> str:
+    """Teams renders text as markdown, where a single line break joins the lines ("• a • b"):
+    every line of the answer becomes its own paragraph."""
+    return LINE_BREAKS.sub("\n\n", text.strip())
+
+
 class ConversationUnknown(Exception):
     """No conversation reference is stored for this sender."""
 
@@ -62,7 +72,7 @@ class TeamsOutput(OutputChannel):
         self._http = http
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send(recipient_id, {"text": text.strip(), "textFormat": "markdown"})
+        await self._send(recipient_id, {"text": as_markdown_lines(text), "textFormat": "markdown"})
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any

@@ -16,7 +16,7 @@ from channels.connector_store import ConnectorStore
 from channels.connector_texts import connector_text
 from channels.outgoing_http import ProviderHttpClient, RetryPolicy
 from channels.teams import TeamsConnection, TeamsInput, TeamsSettings, send_proactive
-from channels.teams.output import ADAPTIVE_CARD
+from channels.teams.output import ADAPTIVE_CARD, as_markdown_lines
 
 pytestmark = pytest.mark.asyncio
 
@@ -263,3 +263,7 @@ async def test_non_message_activities_are_acknowledged_and_ignored(teams: TeamsS
     update = teams.activity(type="conversationUpdate", membersAdded=[BOT])
     assert await teams.post(update, teams.standin.connector_token()) == 200
     assert teams.server.received == []
+
+
+def test_every_line_of_an_answer_is_its_own_markdown_paragraph() -> None:
+    assert as_markdown_lines("Kosten:\n• 411 €\n• 75 €\n\nQuelle: § 47\n") == "Kosten:\n\n• 411 €\n\n• 75 €\n\nQuelle: § 47"

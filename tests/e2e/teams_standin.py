@@ -124,12 +124,17 @@ class TeamsUser:
 
 
 def words(activity: Dict[str, Any]) -> str:
-    """The text of a posted activity, including the text of its Adaptive Cards."""
+    """The lines a user sees of a posted activity, including the text of its Adaptive Cards."""
     parts = [activity.get("text") or ""]
     for attachment in activity.get("attachments") or []:
         body = (attachment.get("content") or {}).get("body") or []
         parts.extend(block.get("text", "") for block in body if block.get("type") == "TextBlock")
-    return "\n".join(part for part in parts if part)
+    return shown_lines("\n".join(parts))
+
+
+def shown_lines(text: str) -> str:
+    """Markdown shows paragraphs, not blank lines: the text's non-empty lines, one per line."""
+    return "\n".join(line for line in text.splitlines() if line.strip())
 
 
 def card_actions(activity: Dict[str, Any]) -> List[Dict[str, Any]]:

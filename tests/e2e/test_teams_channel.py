@@ -8,6 +8,8 @@ when Teams refuses it, before the answer to the conversation's next message."""
 
 from __future__ import annotations
 
+import re
+
 import json
 import sqlite3
 import time
@@ -20,7 +22,7 @@ from conftest import Conversation
 from intake_script import CARPENTER_IN_GARBSEN_DE, IT_COMPANY_IN_HANNOVER_EN
 from stack import Stack
 from standins.botframework import ReceivedActivity, new_signing_key
-from teams_standin import BOT, TeamsStandIn, TeamsUser, card_actions, words
+from teams_standin import BOT, TeamsStandIn, TeamsUser, card_actions, shown_lines, words
 from test_intake import REFERENCE, staff_tokens
 from test_status_notices import move, wait_until_delivered
 
@@ -91,8 +93,10 @@ def test_signed_german_then_english_activities_get_the_bots_answer_in_their_lang
         replies = teams.say(FEE_QUESTION[language])
 
         widget = widget_answer(bot_url, language, FEE_QUESTION[language])
-        assert texts(replies) == [message["text"].strip() for message in widget]
+        assert texts(replies) == [shown_lines(message["text"]) for message in widget]
         assert "411" in replies[0]["text"] and marker in "\n".join(texts(replies))
+        assert all(re.search(r"(?<!\n)\n(?!\n)", reply.get("text") or "") is None for reply in replies), \
+            "a single line break would join the lines in Teams' markdown"
         posted = teams_standin.posted_to(teams.conversation["id"], before)
         assert posted and all(activity.authorization in bearer_tokens(teams_standin) for activity in posted)
         for reply in replies:
@@ -138,14 +142,14 @@ def test_a_mention_in_a_channel_thread_is_understood_and_the_thread_keeps_apart_
 
     # the answer of a fresh conversation: no path finder question of the 1:1 chat appended
     widget = Conversation(bot_url, "de")
-    assert texts(replies) == [message["text"].strip() for message in widget.say(FEE_QUESTION["de"])]
+    assert texts(replies) == [shown_lines(message["text"]) for message in widget.say(FEE_QUESTION["de"])]
     [turn] = user_turns(stack, sender_of(thread))
     assert turn["text"] == FEE_QUESTION["de"], "the mention is taken out before NLU"
     assert turn["parse_data"]["intent"]["name"] == user_turns(stack, widget.sender)[0]["parse_data"]["intent"]["name"]
 
     skilled_job = card_actions(first_question)[0]["data"]["payload"]
     next_question = widget_answer(bot_url, "de", ROUTE_QUESTION["de"], skilled_job)
-    assert texts(chat.click(skilled_job)) == [message["text"].strip() for message in next_question]
+    assert texts(chat.click(skilled_job)) == [shown_lines(message["text"]) for message in next_question]
     assert sender_of(chat) != sender_of(thread)
     assert [turn["text"] for turn in user_turns(stack, sender_of(chat))] == [ROUTE_QUESTION["de"], skilled_job]
 
@@ -160,7 +164,7 @@ def test_buttons_arrive_as_adaptive_card_submit_actions_and_a_click_moves_the_pa
     [card] = question["attachments"]
     assert card["contentType"] == ADAPTIVE_CARD
     assert card["content"]["type"] == "AdaptiveCard" and card["content"]["version"] == "1.4"
-    assert words(question) == widget_question["text"]
+    assert words(question) == shown_lines(widget_question["text"])
     actions = card_actions(question)
     assert {action["type"] for action in actions} == {"Action.Submit"}
     assert [(action["title"], action["data"]) for action in actions] == [
@@ -170,7 +174,7 @@ def test_buttons_arrive_as_adaptive_card_submit_actions_and_a_click_moves_the_pa
     skilled_job = next(action for action in actions if '"skilled_job"' in action["data"]["payload"])
     [next_question] = teams.click(skilled_job["data"]["payload"])
     [widget_next] = widget_answer(bot_url, "en", ROUTE_QUESTION["en"], skilled_job["data"]["payload"])
-    assert words(next_question) == widget_next["text"] != widget_question["text"]
+    assert words(next_question) == shown_lines(widget_next["text"]) != shown_lines(widget_question["text"])
     assert card_actions(next_question), "the path finder's next question has its own buttons"
     click = user_turns(stack, sender_of(teams))[-1]
     assert click["parse_data"]["intent"]["name"] == "inform"
