@@ -271,8 +271,13 @@ def _qualification_routes(ev: _Evaluation) -> None:
         ev.block("no_formal_qualification", _alternative("16a"), _alternative("it_blue_card"), _alternative("19c2"))
 
 
+def _salary_matters(case: PathInput) -> bool:
+    """Thresholds apply to a skilled job; helper jobs and training places are judged without them."""
+    return case.job_offer and not case.helper_job and case.qualification_type != "none"
+
+
 def _finish(ev: _Evaluation) -> PathResult:
-    if ev.case.annual_salary_eur is None and ev.case.qualification_type != "none":
+    if ev.case.annual_salary_eur is None and _salary_matters(ev.case):
         ev.reasons.append(Message("salary_unknown"))
         ev.steps.append(Message("step_state_salary"))
     no_prospect = list(ev.blockers)

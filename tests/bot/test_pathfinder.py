@@ -168,6 +168,12 @@ def test_helper_job_has_no_prospect() -> None:
     assert _alternatives(result, "helper_job") == ["16d3"]
 
 
+def test_a_helper_job_is_not_asked_for_a_salary() -> None:
+    result = find_path(PathInput("university", helper_job=True), DAY)
+    assert Message("salary_unknown") not in result.reasons
+    assert Message("step_state_salary") not in result.next_steps
+
+
 def test_a_helper_without_qualification_is_pointed_to_vocational_training_not_the_partnership() -> None:
     result = find_path(PathInput("none", helper_job=True), DAY)
     assert _alternatives(result, "helper_job") == ["16a"]
