@@ -38,11 +38,7 @@ class ActionAnswerTopic(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        params = {
-            name: str(value)
-            for name in TOPIC_PARAMETERS
-            if (value := latest_entity(tracker, name)) is not None
-        }
+        params = {name: str(value) for name in TOPIC_PARAMETERS if (value := latest_entity(tracker, name)) is not None}
         if not answered_the_form(tracker):
             utter_topic(dispatcher, topic_of(latest_intent(tracker)), language_of(tracker), params)
         return []
@@ -58,7 +54,9 @@ def fallbacks_in_a_row(tracker: Tracker) -> int:
     for event in tracker.events:
         if event.get("event") == "user":
             responses.append("")
-        elif event.get("event") == "action" and responses and not responses[-1] and event.get("name") not in NOT_ACTIONS:
+        elif (
+            event.get("event") == "action" and responses and not responses[-1] and event.get("name") not in NOT_ACTIONS
+        ):
             responses[-1] = str(event.get("name"))
     streak = 0
     for response in reversed(responses):

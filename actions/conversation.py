@@ -14,8 +14,17 @@ from bot.messages import message
 
 # Intents that interrupt the intake when the model is confident; anything else is taken as the answer.
 INTERJECTIONS = frozenset(
-    {"stop", "request_human", "help", "switch_language", "bot_challenge", "out_of_scope", "delete_my_data",
-     "ask_status", "start_pathfinder"}
+    {
+        "stop",
+        "request_human",
+        "help",
+        "switch_language",
+        "bot_challenge",
+        "out_of_scope",
+        "delete_my_data",
+        "ask_status",
+        "start_pathfinder",
+    }
 )
 INTERJECTION_CONFIDENCE = float(os.environ.get("LOTSE_INTERJECTION_CONFIDENCE", "0.9"))
 
@@ -51,7 +60,11 @@ def answered_the_form(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
-        if event.get("event") == "slot" and event.get("name") not in FORM_BOOKKEEPING and event.get("value") is not None:
+        if (
+            event.get("event") == "slot"
+            and event.get("name") not in FORM_BOOKKEEPING
+            and event.get("value") is not None
+        ):
             return True
     return False
 

@@ -57,8 +57,18 @@ CONTACT_NAME_LENGTH = range(3, 101)
 FAILURES_BEFORE_HELP = 2
 SKIP_CHOICE = "skip"  # the payload of the "skip" / "not known yet" buttons
 INTAKE_SLOTS = (
-    "company_name", "business_type", "workplace_municipality", "occupation", "nationality", "country_of_residence",
-    "start_date", "family_members", "residence_municipality", "contact_name", "contact_email", "contact_phone",
+    "company_name",
+    "business_type",
+    "workplace_municipality",
+    "occupation",
+    "nationality",
+    "country_of_residence",
+    "start_date",
+    "family_members",
+    "residence_municipality",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
 )
 FIELDS_RESET_AFTER_SUBMISSION = ("consent",)
 CASES_PER_SENDER_PER_DAY = int(os.environ.get("LOTSE_CASES_PER_SENDER_PER_DAY", "5"))
@@ -118,7 +128,10 @@ def read_field(slot: str, tracker: Tracker) -> Reading:
         return read_answer(slot, tracker)
     readers: Dict[str, Callable[[], Reading]] = {
         "company_name": lambda: _bounded(typed, COMPANY_NAME_LENGTH, "invalid_company_name"),
-        "business_type": lambda: (parse_business_type(str(latest_entity(tracker, "business_type") or typed)), "invalid_business_type"),
+        "business_type": lambda: (
+            parse_business_type(str(latest_entity(tracker, "business_type") or typed)),
+            "invalid_business_type",
+        ),
         "workplace_municipality": lambda: _municipality(typed, choice, "invalid_municipality"),
         "occupation": lambda: _bounded(typed, OCCUPATION_LENGTH, "invalid_occupation"),
         "nationality": lambda: (read_country(typed), "invalid_country"),
@@ -205,7 +218,7 @@ def _mentions(tracker: Tracker, typed: str) -> Dict[str, bool]:
 
 
 def is_correction(tracker: Tracker) -> bool:
-    """"Die E-Mail ist falsch", "nein, Garbsen" at the summary, or the answer to "which detail?"."""
+    """ "Die E-Mail ist falsch", "nein, Garbsen" at the summary, or the answer to "which detail?"."""
     requested, intent = tracker.get_slot("requested_slot"), latest_intent(tracker)
     if requested == ASK_WHICH_FIELD:
         return True
@@ -219,7 +232,9 @@ def is_correction(tracker: Tracker) -> bool:
 
 
 def _answered_latest_first(tracker: Tracker) -> List[str]:
-    names = [event.get("name") for event in reversed(tracker.events) if event.get("event") == "slot" and event.get("value")]
+    names = [
+        event.get("name") for event in reversed(tracker.events) if event.get("event") == "slot" and event.get("value")
+    ]
     return [str(name) for name in dict.fromkeys(names) if correctable(name)]
 
 
@@ -327,7 +342,9 @@ def _over_limit(tracker: Tracker) -> Optional[str]:
     if Outbox().cases_since(sender_key(tracker), since) >= CASES_PER_SENDER_PER_DAY:
         return "too_many_cases"
     client_key = (tracker.latest_message.get("metadata") or {}).get("client_key")
-    if client_key and not RateLimits().allow("cases_per_address", str(client_key), CASES_PER_ADDRESS_PER_DAY, timedelta(days=1)):
+    if client_key and not RateLimits().allow(
+        "cases_per_address", str(client_key), CASES_PER_ADDRESS_PER_DAY, timedelta(days=1)
+    ):
         return "too_many_cases_from_address"
     return None
 

@@ -24,7 +24,9 @@ def _now() -> datetime:
 
 
 class LinkAttempts:
-    def __init__(self, path: Optional[Path] = None, max_failures: int = MAX_FAILURES, window: timedelta = WINDOW) -> None:
+    def __init__(
+        self, path: Optional[Path] = None, max_failures: int = MAX_FAILURES, window: timedelta = WINDOW
+    ) -> None:
         self._path = path or var_dir() / "link_attempts.sqlite3"
         self._max_failures = max_failures
         self._window = window

@@ -90,9 +90,7 @@ class Outbox:
 
     def is_delivered(self, reference: str) -> bool:
         with closing(self._connect()) as connection:
-            row = connection.execute(
-                "SELECT delivered_at FROM outbox WHERE reference = ?", (reference,)
-            ).fetchone()
+            row = connection.execute("SELECT delivered_at FROM outbox WHERE reference = ?", (reference,)).fetchone()
         return bool(row and row[0])
 
     def forget_sender(self, sender_key: str) -> None:

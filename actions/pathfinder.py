@@ -77,7 +77,6 @@ class ValidatePathfinderForm(FormValidationAction):
         return questions_needed({slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS})
 
 
-
 for _slot in PATHFINDER_SLOTS:
     setattr(ValidatePathfinderForm, f"extract_{_slot}", _extractor(_slot))
 
@@ -96,6 +95,9 @@ class ActionPathfinderResult(Action):
         answers = {slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS}
         result, path = result_text(answers, language, today())
         dispatcher.utter_message(text=result)
-        say(dispatcher, "pf_result_offer" if path.accelerated_procedure_fits else "pf_result_offer_no_prospect", language)
+        say(
+            dispatcher,
+            "pf_result_offer" if path.accelerated_procedure_fits else "pf_result_offer_no_prospect",
+            language,
+        )
         return [SlotSet("pf_no_prospect", path.ticket_no_prospect())]
-

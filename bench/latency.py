@@ -89,8 +89,13 @@ def stock_model() -> Path:
     shutil.rmtree(STOCK_DIR, ignore_errors=True)
     STOCK_DIR.mkdir(parents=True)
     # `rasa init --no-prompt` creates the stock project and trains it on this machine.
-    subprocess.run([str(RASA), "init", "--no-prompt", "--init-dir", str(STOCK_DIR)], check=True, cwd=STOCK_DIR,
-                   stdout=subprocess.DEVNULL, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    subprocess.run(
+        [str(RASA), "init", "--no-prompt", "--init-dir", str(STOCK_DIR)],
+        check=True,
+        cwd=STOCK_DIR,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+    )
     next((STOCK_DIR / "models").glob("*.tar.gz")).rename(model)
     return model
 
@@ -98,7 +103,10 @@ def stock_model() -> Path:
 def start_stock_bot(model: Path, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(RASA), "run", "--port", str(STOCK_PORT), "--model", str(model)],
-        cwd=STOCK_DIR, stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=STOCK_DIR,
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
     deadline = time.monotonic() + 240
@@ -112,11 +120,15 @@ def start_stock_bot(model: Path, log: Path) -> subprocess.Popen:
 def print_results(lotse: Sequence[Result], stock: Sequence[Result]) -> None:
     print(f"{'bot':<7}{'conc':>5}{'msgs':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'msg/s':>8}")
     for result in (*lotse, *stock):
-        print(f"{result.label:<7}{result.concurrency:>5}{len(result.latencies):>6}{result.percentile(0.5):>9.1f}"
-              f"{result.percentile(0.95):>9.1f}{result.percentile(0.99):>9.1f}{result.throughput:>8.1f}")
+        print(
+            f"{result.label:<7}{result.concurrency:>5}{len(result.latencies):>6}{result.percentile(0.5):>9.1f}"
+            f"{result.percentile(0.95):>9.1f}{result.percentile(0.99):>9.1f}{result.throughput:>8.1f}"
+        )
     for ours, theirs in zip(lotse, stock):
-        print(f"ratio lotse/stock at {ours.concurrency:>2} conversations: p50 {ours.percentile(0.5) / theirs.percentile(0.5):.2f}x, "
-              f"p95 {ours.percentile(0.95) / theirs.percentile(0.95):.2f}x, throughput {ours.throughput / theirs.throughput:.2f}x")
+        print(
+            f"ratio lotse/stock at {ours.concurrency:>2} conversations: p50 {ours.percentile(0.5) / theirs.percentile(0.5):.2f}x, "
+            f"p95 {ours.percentile(0.95) / theirs.percentile(0.95):.2f}x, throughput {ours.throughput / theirs.throughput:.2f}x"
+        )
 
 
 async def run_levels(label: str, bot_url: str) -> List[Result]:

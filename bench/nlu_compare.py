@@ -53,15 +53,37 @@ def run_rasa(rasa: Path, *arguments: str) -> None:
 
 
 def train(rasa: Path, config: Path, folder: Path) -> Path:
-    run_rasa(rasa, "train", "nlu", "--quiet", "--config", str(config), "--nlu", str(REPO / "data" / "nlu"),
-             "--out", str(folder), "--fixed-model-name", config.stem)
+    run_rasa(
+        rasa,
+        "train",
+        "nlu",
+        "--quiet",
+        "--config",
+        str(config),
+        "--nlu",
+        str(REPO / "data" / "nlu"),
+        "--out",
+        str(folder),
+        "--fixed-model-name",
+        config.stem,
+    )
     return folder / f"{config.stem}.tar.gz"
 
 
 def evaluate(rasa: Path, model: Path, language: str, folder: Path) -> dict:
     out = folder / f"{model.stem}-{language}"
-    run_rasa(rasa, "test", "nlu", "--quiet", "--model", str(model), "--nlu", str(REPO / "tests" / "nlu" / f"{language}.yml"),
-             "--out", str(out))
+    run_rasa(
+        rasa,
+        "test",
+        "nlu",
+        "--quiet",
+        "--model",
+        str(model),
+        "--nlu",
+        str(REPO / "tests" / "nlu" / f"{language}.yml"),
+        "--out",
+        str(out),
+    )
     return json.loads((out / "intent_report.json").read_text())
 
 
@@ -74,7 +96,9 @@ def main() -> int:
             model = train(rasa, config_with(tokenizer, folder), folder)
             for language in ("de", "en"):
                 report = evaluate(rasa, model, language, folder)
-                print(f"{tokenizer.rsplit('.', 1)[-1]:<28}{language:>5}{report['macro avg']['f1-score']:>10.3f}{report['accuracy']:>10.3f}")
+                print(
+                    f"{tokenizer.rsplit('.', 1)[-1]:<28}{language:>5}{report['macro avg']['f1-score']:>10.3f}{report['accuracy']:>10.3f}"
+                )
     return 0
 
 

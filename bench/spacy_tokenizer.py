@@ -31,7 +31,6 @@ def spacy_pipeline(language: str) -> SpacyPipeline:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class BilingualSpacyTokenizer(Tokenizer):
-
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {

@@ -20,7 +20,9 @@ def _locale_for(number: str) -> str:
     if dot >= 0 and comma >= 0:
         return "de_DE" if comma > dot else "en_US"
     if comma >= 0:
-        return "en_US" if len(number) - comma - 1 == 3 and number.count(",") >= 1 and not number.endswith(",") else "de_DE"
+        return (
+            "en_US" if len(number) - comma - 1 == 3 and number.count(",") >= 1 and not number.endswith(",") else "de_DE"
+        )
     if dot >= 0:
         return "de_DE" if len(number) - dot - 1 == 3 else "en_US"
     return "en_US"

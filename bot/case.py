@@ -22,8 +22,17 @@ from bot.routing import Routing, RoutingCase, route
 BUSINESS_TYPES_FILE = Path(__file__).with_name("business_types.yml")
 BUSINESS_TYPE_CUTOFF = 85.0
 PLAIN_FIELDS = (
-    "company_name", "business_type", "workplace_municipality", "residence_municipality", "contact_name",
-    "contact_email", "contact_phone", "occupation", "nationality", "country_of_residence", "start_date",
+    "company_name",
+    "business_type",
+    "workplace_municipality",
+    "residence_municipality",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "occupation",
+    "nationality",
+    "country_of_residence",
+    "start_date",
     "family_members",
 )
 

@@ -64,7 +64,11 @@ def read_country(text: str) -> Optional[str]:
     """ISO 3166-1 alpha-2 code for a country named in German or English ("Türkei", "Morocco", "TN")."""
     cleaned = text.strip()
     if len(cleaned) in (2, 3) and cleaned.isalpha():
-        found = pycountry.countries.get(alpha_2=cleaned.upper()) if len(cleaned) == 2 else pycountry.countries.get(alpha_3=cleaned.upper())
+        found = (
+            pycountry.countries.get(alpha_2=cleaned.upper())
+            if len(cleaned) == 2
+            else pycountry.countries.get(alpha_3=cleaned.upper())
+        )
         if found:
             return found.alpha_2
     best = process.extractOne(_key(cleaned), list(_country_names()), scorer=fuzz.WRatio, score_cutoff=COUNTRY_CUTOFF)

@@ -20,9 +20,19 @@ OUTSIDE_REGION = "outside_region"
 SKIPPED = "skipped"
 OPTIONAL_FIELDS = frozenset({"start_date", "residence_municipality", "contact_phone", "family_members", "nationality"})
 SUMMARY_FIELDS = (
-    "company_name", "business_type", "workplace_municipality", "occupation", "salary_annual_eur", "nationality",
-    "country_of_residence", "start_date", "family_members", "residence_municipality", "contact_name",
-    "contact_email", "contact_phone",
+    "company_name",
+    "business_type",
+    "workplace_municipality",
+    "occupation",
+    "salary_annual_eur",
+    "nationality",
+    "country_of_residence",
+    "start_date",
+    "family_members",
+    "residence_municipality",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
 )
 
 
@@ -40,8 +50,15 @@ def questions_needed(answers: Mapping[str, Any]) -> list[str]:
     questions.append("nationality")
     if answers.get("pf_abroad") != "no":
         questions.append("country_of_residence")
-    questions += ["start_date", "family_members", "residence_municipality", "contact_name", "contact_email",
-                  "contact_phone", "consent"]
+    questions += [
+        "start_date",
+        "family_members",
+        "residence_municipality",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "consent",
+    ]
     return questions
 
 
@@ -124,4 +141,3 @@ def field_to_correct(named: str | None, mentions: Mapping[str, bool], answered_l
         if mentions.get(kind):
             return slot
     return None
-

@@ -33,6 +33,7 @@ def all_messages() -> Dict[str, dict]:
 
 def _with_facts(template: str) -> str:
     """Replaces [[fact_id]] with the fact's value valid today, so contacts live in the knowledge file only."""
+
     def value(match: re.Match[str]) -> str:
         lookup = value_on(match.group(1), today())
         if not isinstance(lookup, ValueOn):

@@ -135,7 +135,8 @@ def result_text(answers: Mapping[str, Any], language: str, day: date) -> tuple[s
     result = find_path(path_input(answers), day)
     summary = summarise(result, language, day)
     parts = [
-        text("pf_result_titles", language, titles=", ".join(summary.titles)) if summary.titles
+        text("pf_result_titles", language, titles=", ".join(summary.titles))
+        if summary.titles
         else text("pf_result_no_title", language),
         text("pf_result_fits" if result.accelerated_procedure_fits else "pf_result_not_fits", language),
         *_section("pf_result_reasons", summary.reasons, language),

@@ -13,9 +13,7 @@ def _is_set(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
 
-def required_values(
-    channel: str, credentials: Optional[Mapping[str, Any]], required: Iterable[str]
-) -> Dict[str, str]:
+def required_values(channel: str, credentials: Optional[Mapping[str, Any]], required: Iterable[str]) -> Dict[str, str]:
     """The required values as strings; raises naming the missing keys (never the values)."""
     credentials = credentials or {}
     required = list(required)

@@ -87,9 +87,7 @@ class ProviderHttpClient:
                     method, url, json=json, data=form, headers=headers
                 ) as response:
                     if response.status < 400:
-                        return (
-                            await response.json(content_type=None) if response.content_length != 0 else None
-                        )
+                        return await response.json(content_type=None) if response.content_length != 0 else None
                     if response.status not in RETRYABLE_STATUSES or last_attempt:
                         raise ProviderCallError(purpose, response.status)
                     delay = self._retry.delay(attempt, _retry_after_seconds(response.headers))

@@ -56,9 +56,7 @@ class TelegramSettings:
             register_webhook=flag_value(credentials, "register_webhook"),
         )
         if settings.register_webhook and not settings.webhook_url:
-            raise ChannelCredentialsError(
-                "The Telegram channel has register_webhook: true but no webhook_url."
-            )
+            raise ChannelCredentialsError("The Telegram channel has register_webhook: true but no webhook_url.")
         return settings
 
 
@@ -232,9 +230,7 @@ class TelegramInput(RasaTelegramInput):
             await self._to_rasa(payload, chat, user, output, on_new_message)
         elif chat:
             language = language_from_tag(user.get("language_code"))
-            await output.send_text_message(
-                sender_id_for(chat, user), connector_text("choice_expired", language)
-            )
+            await output.send_text_message(sender_id_for(chat, user), connector_text("choice_expired", language))
 
     async def _answer_politely(self, message: Dict[str, Any], text_key: str, output: TelegramOutput) -> None:
         user = message.get("from") or {}

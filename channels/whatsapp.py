@@ -90,9 +90,7 @@ class WhatsAppMemory:
         self._clock = clock
 
     def record_inbound(self, user: str) -> None:
-        self._store.put(
-            WINDOWS, pseudonymous_key(user), {"last_inbound": self._clock(), "template_sent": False}
-        )
+        self._store.put(WINDOWS, pseudonymous_key(user), {"last_inbound": self._clock(), "template_sent": False})
 
     def window_open(self, user: str) -> bool:
         window = self._store.get(WINDOWS, pseudonymous_key(user))
@@ -200,8 +198,7 @@ class WhatsAppOutput(OutputChannel):
 
     def _reply_buttons(self, body: str, options: List[Tuple[str, str]]) -> Dict[str, Any]:
         buttons = [
-            {"type": "reply", "reply": {"id": self._refs.encode(payload), "title": title}}
-            for title, payload in options
+            {"type": "reply", "reply": {"id": self._refs.encode(payload), "title": title}} for title, payload in options
         ]
         return {
             "type": "interactive",
@@ -307,9 +304,7 @@ class WhatsAppInput(InputChannel):
         @whatsapp_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             raw_body = request.body or b""
-            if not signature_matches(
-                raw_body, request.headers.get("X-Hub-Signature-256"), self.settings.app_secret
-            ):
+            if not signature_matches(raw_body, request.headers.get("X-Hub-Signature-256"), self.settings.app_secret):
                 logger.warning("Rejected WhatsApp webhook: signature missing or wrong")
                 return response.text("unauthorized", status=HTTPStatus.UNAUTHORIZED)
             await self._handle_payload(raw_body, with_status_notices(request.app, shared_store(), on_new_message))
@@ -321,9 +316,7 @@ class WhatsAppInput(InputChannel):
 
         return whatsapp_webhook
 
-    async def _handle_payload(
-        self, raw_body: bytes, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
+    async def _handle_payload(self, raw_body: bytes, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         try:
             payload = json.loads(raw_body)
             messages = list(_incoming_messages(payload))
@@ -351,9 +344,7 @@ class WhatsAppInput(InputChannel):
             return
         metadata = {"language": language} if language else None
         await on_new_message(
-            UserMessage(
-                text, output, user, input_channel=self.name(), message_id=message.get("id"), metadata=metadata
-            )
+            UserMessage(text, output, user, input_channel=self.name(), message_id=message.get("id"), metadata=metadata)
         )
 
     def _user_text(self, user: str, message: Dict[str, Any], offered: List[str]) -> Optional[str]:
@@ -365,9 +356,7 @@ class WhatsAppInput(InputChannel):
         if kind == "interactive":
             interactive = message.get("interactive") or {}
             reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
-            return (
-                self._chosen(user, self.refs.decode(str(reply.get("id") or ""))) or reply.get("title") or None
-            )
+            return self._chosen(user, self.refs.decode(str(reply.get("id") or ""))) or reply.get("title") or None
         if kind == "button":  # quick-reply button of a template message
             button = message.get("button") or {}
             return self._chosen(user, str(button.get("payload") or "")) or button.get("text") or None

@@ -22,7 +22,8 @@ def events_after_deletion(tracker: DialogueStateTracker) -> Optional[List[Event]
     """The events after the latest `action_delete_my_data`, or None if it never ran."""
     events = list(tracker.events)
     positions = [
-        index for index, event in enumerate(events)
+        index
+        for index, event in enumerate(events)
         if isinstance(event, ActionExecuted) and event.action_name == DELETION_ACTION
     ]
     return events[positions[-1] + 1 :] if positions else None

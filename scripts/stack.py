@@ -98,10 +98,20 @@ class Stack:
             ProcessSpec(
                 "rasa",
                 [
-                    str(RASA_BIN / "rasa"), "run", "--port", str(p.rasa), "--model", str(MODEL),
-                    "--credentials", str(self.var_dir / "credentials.yml"), "--endpoints", endpoints,
-                    "--cors", *self.environment()["LOTSE_ALLOWED_ORIGINS"].split(","),
-                    "--logging-config-file", "settings/logging.yml",
+                    str(RASA_BIN / "rasa"),
+                    "run",
+                    "--port",
+                    str(p.rasa),
+                    "--model",
+                    str(MODEL),
+                    "--credentials",
+                    str(self.var_dir / "credentials.yml"),
+                    "--endpoints",
+                    endpoints,
+                    "--cors",
+                    *self.environment()["LOTSE_ALLOWED_ORIGINS"].split(","),
+                    "--logging-config-file",
+                    "settings/logging.yml",
                 ],
                 f"http://127.0.0.1:{p.rasa}/",
             ),
@@ -122,8 +132,13 @@ class Stack:
     def start_process(self, spec: ProcessSpec) -> None:
         log = open(self.log_dir / f"{spec.name}.log", "ab")
         self.processes[spec.name] = subprocess.Popen(
-            spec.command, cwd=REPO, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            spec.command,
+            cwd=REPO,
+            env=self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
 
     def spec(self, name: str) -> ProcessSpec:
@@ -164,7 +179,9 @@ class Stack:
 def retention_loop(endpoints: str) -> str:
     """Hourly: the backend's retention, then the conversations' (both delete personal data past their period)."""
     conversations = f"'{RASA_BIN / 'python'}' -m conversation_store.retention --endpoints {endpoints}"
-    return f"while sleep {RETENTION_INTERVAL_SECONDS}; do '{BACKEND_PYTHON}' -m backend retention; {conversations}; done"
+    return (
+        f"while sleep {RETENTION_INTERVAL_SECONDS}; do '{BACKEND_PYTHON}' -m backend retention; {conversations}; done"
+    )
 
 
 class StackError(RuntimeError):

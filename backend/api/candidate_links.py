@@ -42,7 +42,9 @@ async def resolve(request: Request) -> HTTPResponse:
     asked = req.body(request, LinkCodeResolution)
     try:
         async with req.transaction(request) as session:
-            ticket = await candidate_links.resolve(session, asked.code, asked.sender, link_limits(request), req.now(request))
+            ticket = await candidate_links.resolve(
+                session, asked.code, asked.sender, link_limits(request), req.now(request)
+            )
             view = candidate_links.candidate_view_json(ticket) if ticket is not None else None
     except candidate_links.TooManyWrongCodes:
         raise ApiError(429, "too_many_attempts", "Too many wrong codes; try again later.")

@@ -38,7 +38,9 @@ def _key(sender: str) -> str:
 
 
 async def _failures(session: AsyncSession, key: str, since: datetime) -> int:
-    query = select(func.count()).select_from(LoginFailure).where(LoginFailure.key_digest == key, LoginFailure.at >= since)
+    query = (
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.key_digest == key, LoginFailure.at >= since)
+    )
     return await session.scalar(query) or 0
 
 
@@ -78,7 +80,9 @@ async def resolve(session: AsyncSession, code: str, sender: str, limits: LinkLim
     return ticket
 
 
-def _record(session: AsyncSession, principal: Principal, ticket: Ticket, action: str, before: str, now: datetime) -> None:
+def _record(
+    session: AsyncSession, principal: Principal, ticket: Ticket, action: str, before: str, now: datetime
+) -> None:
     """The trail says that the code changed, never the code itself."""
     after = "active" if ticket.candidate_link_code else "none"
     audit.record(

@@ -38,7 +38,9 @@ def same_email(claimed: str, on_record: str | None) -> bool:
 
 
 async def _recent_failures(session: AsyncSession, key: str, since: datetime) -> int:
-    query = select(func.count()).select_from(LoginFailure).where(LoginFailure.key_digest == key, LoginFailure.at >= since)
+    query = (
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.key_digest == key, LoginFailure.at >= since)
+    )
     return await session.scalar(query) or 0
 
 

@@ -28,7 +28,11 @@ class VocabularyGate(GraphComponent):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
     ) -> VocabularyGate:
         return cls(config, model_storage, resource, set())
 
@@ -81,5 +85,7 @@ class VocabularyGate(GraphComponent):
         words = [token for token in message.get(TOKENS_NAMES[TEXT]) or [] if token.text.isalpha()]
         if len(words) < self._config["min_words"]:
             return False
-        unknown = [t for t in words if t.text.lower() not in self._vocabulary and t.lemma.lower() not in self._vocabulary]
+        unknown = [
+            t for t in words if t.text.lower() not in self._vocabulary and t.lemma.lower() not in self._vocabulary
+        ]
         return len(unknown) / len(words) >= self._config["unknown_share"]

@@ -29,12 +29,7 @@ def png_bytes(size: int, pixel: Callable[[float, float], Pixel]) -> bytes:
     """A square RGBA PNG; `pixel(u, v)` gets coordinates from -1 to 1 with the origin in the middle."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     rows = bytearray()
     for y in range(size):

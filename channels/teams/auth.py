@@ -114,9 +114,7 @@ class BotFrameworkTokenValidator:
                 metadata = await self._http.request_json(
                     "GET", self._metadata_url, purpose="Bot Framework OpenID metadata"
                 )
-                jwks = await self._http.request_json(
-                    "GET", metadata["jwks_uri"], purpose="Bot Framework signing keys"
-                )
+                jwks = await self._http.request_json("GET", metadata["jwks_uri"], purpose="Bot Framework signing keys")
             except (ProviderCallError, KeyError, TypeError) as error:
                 logger.error("Could not refresh Bot Framework signing keys: %s", error)
                 if not self._keys:

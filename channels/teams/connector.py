@@ -63,16 +63,12 @@ class TeamsSettings:
         return cls(
             **values,
             login_base_url=optional_value(credentials, "login_base_url", DEFAULT_LOGIN_BASE_URL),
-            openid_metadata_url=optional_value(
-                credentials, "openid_metadata_url", DEFAULT_OPENID_METADATA_URL
-            ),
+            openid_metadata_url=optional_value(credentials, "openid_metadata_url", DEFAULT_OPENID_METADATA_URL),
         )
 
     @classmethod
     def from_environment(cls) -> "TeamsSettings":
-        return cls.from_credentials(
-            {key: os.environ.get(name) for key, name in ENVIRONMENT_VARIABLES.items()}
-        )
+        return cls.from_credentials({key: os.environ.get(name) for key, name in ENVIRONMENT_VARIABLES.items()})
 
 
 class TeamsConnection:
@@ -91,9 +87,7 @@ class TeamsConnection:
         self.tokens = BotFrameworkTokenSource(
             settings.token_url, settings.app_id, settings.app_password, BOT_FRAMEWORK_SCOPE, self.http, clock
         )
-        self.validator = BotFrameworkTokenValidator(
-            settings.app_id, settings.openid_metadata_url, self.http, clock
-        )
+        self.validator = BotFrameworkTokenValidator(settings.app_id, settings.openid_metadata_url, self.http, clock)
 
     def output(self, reference: Optional[Dict[str, Any]] = None) -> TeamsOutput:
         return TeamsOutput(self.tokens, self.http, self.stored_reference, reference)

@@ -88,9 +88,7 @@ class TeamsOutput(OutputChannel):
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
         """`{"adaptive_card": {...}}` becomes an Adaptive Card; anything else is sent as activity fields."""
         if isinstance(json_message.get("adaptive_card"), dict):
-            await self._send(
-                recipient_id, {"attachments": [adaptive_card_attachment(json_message["adaptive_card"])]}
-            )
+            await self._send(recipient_id, {"attachments": [adaptive_card_attachment(json_message["adaptive_card"])]})
         else:
             await self._send(recipient_id, dict(json_message))
 

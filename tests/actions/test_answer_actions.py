@@ -7,7 +7,9 @@ from actions.answers import ActionAnswerTopic, ActionHandleFallback, topic_of
 from trackers import tracker_with, user_event
 
 
-@pytest.mark.parametrize(("language", "question"), [("de", "Was kostet das Verfahren?"), ("en", "What does the procedure cost?")])
+@pytest.mark.parametrize(
+    ("language", "question"), [("de", "Was kostet das Verfahren?"), ("en", "What does the procedure cost?")]
+)
 async def test_fee_answer_comes_from_the_knowledge_file_in_the_users_language(language: str, question: str) -> None:
     dispatcher = CollectingDispatcher()
     tracker = tracker_with([user_event(question, "ask_fee_procedure")], slots={"language": language})
@@ -46,7 +48,9 @@ async def test_second_fallback_in_a_row_offers_a_human_contact() -> None:
 
 async def test_foreign_language_gets_the_bilingual_note() -> None:
     dispatcher = CollectingDispatcher()
-    tracker = tracker_with([user_event("Bonjour, je voudrais embaucher un soudeur de Tunisie", "nlu_fallback")], slots={"language": "de"})
+    tracker = tracker_with(
+        [user_event("Bonjour, je voudrais embaucher un soudeur de Tunisie", "nlu_fallback")], slots={"language": "de"}
+    )
     await ActionHandleFallback().run(dispatcher, tracker, {})
     assert "nur Deutsch und Englisch" in dispatcher.messages[0]["text"]
 
@@ -54,8 +58,10 @@ async def test_foreign_language_gets_the_bilingual_note() -> None:
 async def test_fallbacks_in_a_row_count_messages_the_fallback_answered() -> None:
     dispatcher = CollectingDispatcher()
     events = [
-        user_event("blorf", "inform"), {"event": "action", "name": "action_extract_slots"},
-        {"event": "action", "name": "action_handle_fallback"}, {"event": "action", "name": "action_listen"},
+        user_event("blorf", "inform"),
+        {"event": "action", "name": "action_extract_slots"},
+        {"event": "action", "name": "action_handle_fallback"},
+        {"event": "action", "name": "action_listen"},
         user_event("quux", "nlu_fallback"),
     ]
     await ActionHandleFallback().run(dispatcher, tracker_with(events, slots={"language": "en"}), {})
@@ -65,8 +71,10 @@ async def test_fallbacks_in_a_row_count_messages_the_fallback_answered() -> None
 async def test_a_fallback_after_a_real_answer_starts_counting_again() -> None:
     dispatcher = CollectingDispatcher()
     events = [
-        user_event("blorf", "nlu_fallback"), {"event": "action", "name": "action_handle_fallback"},
-        user_event("was kostet das", "ask_fee_procedure"), {"event": "action", "name": "action_answer_topic"},
+        user_event("blorf", "nlu_fallback"),
+        {"event": "action", "name": "action_handle_fallback"},
+        user_event("was kostet das", "ask_fee_procedure"),
+        {"event": "action", "name": "action_answer_topic"},
         user_event("quux", "nlu_fallback"),
     ]
     await ActionHandleFallback().run(dispatcher, tracker_with(events, slots={"language": "en"}), {})
@@ -75,5 +83,7 @@ async def test_a_fallback_after_a_real_answer_starts_counting_again() -> None:
 
 async def test_inside_a_form_the_fallback_forgets_the_message() -> None:
     events = [user_event("blorf", "nlu_fallback")]
-    result = await ActionHandleFallback().run(CollectingDispatcher(), tracker_with(events, slots={"language": "de"}, active_loop="intake_form"), {})
+    result = await ActionHandleFallback().run(
+        CollectingDispatcher(), tracker_with(events, slots={"language": "de"}, active_loop="intake_form"), {}
+    )
     assert result == [{"event": "rewind", "timestamp": None}]

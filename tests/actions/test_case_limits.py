@@ -9,7 +9,13 @@ from actions import intake
 from bot.messages import text
 from trackers import tracker_with, user_event
 
-SLOTS = {"language": "en", "consent": True, "company_name": "Firma", "contact_email": "a@b.de", "occupation": "Tischler"}
+SLOTS = {
+    "language": "en",
+    "consent": True,
+    "company_name": "Firma",
+    "contact_email": "a@b.de",
+    "occupation": "Tischler",
+}
 
 
 async def submit(sender: str, client_key: str) -> str:
@@ -20,7 +26,9 @@ async def submit(sender: str, client_key: str) -> str:
     return dispatcher.messages[0]["text"]
 
 
-async def test_many_conversations_from_one_address_hit_the_address_limit(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_many_conversations_from_one_address_hit_the_address_limit(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LOTSE_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("LOTSE_BACKEND_URL", "http://127.0.0.1:9")  # down: the cases wait in the outbox
     monkeypatch.setattr(intake, "CASES_PER_ADDRESS_PER_DAY", 3)

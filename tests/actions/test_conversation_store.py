@@ -156,7 +156,11 @@ async def test_the_retention_job_cleans_the_store_configured_in_endpoints_yml(
     environment = {**os.environ, "LOTSE_VAR_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
     job = subprocess.run(
         [sys.executable, "-m", "conversation_store.retention", "--endpoints", "endpoints.yml"],
-        cwd=REPO, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert job.returncode == 0, job.stderr
     assert "removed 1 conversation(s)" in job.stderr
@@ -168,15 +172,23 @@ async def test_the_retention_period_is_configurable(tmp_path: Path, domain: Doma
     store = ForgettingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "c.sqlite3"))
     now = time.time()
     await save(store, domain, "ten-days-old", intake_turns(now - 10 * DAY))
-    environment = {**os.environ, "LOTSE_VAR_DIR": str(tmp_path), "PYTHONPATH": str(REPO),
-                   "LOTSE_CONVERSATION_RETENTION_DAYS": "7"}
+    environment = {
+        **os.environ,
+        "LOTSE_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": str(REPO),
+        "LOTSE_CONVERSATION_RETENTION_DAYS": "7",
+    }
     (tmp_path / "endpoints.yml").write_text(
         f"tracker_store:\n  type: conversation_store.forgetting.ForgettingSQLTrackerStore\n"
         f"  dialect: sqlite\n  db: {tmp_path / 'c.sqlite3'}\n"
     )
     job = subprocess.run(
         [sys.executable, "-m", "conversation_store.retention", "--endpoints", str(tmp_path / "endpoints.yml")],
-        cwd=REPO, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert job.returncode == 0, job.stderr
     assert stored_rows(store, "ten-days-old") == []

@@ -16,11 +16,24 @@ from trackers import tracker_with, user_event
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
 ANSWERED = {
-    "language": "de", "company_name": "Tischlerei Eiche", "business_type": "craft", "workplace_municipality": "lehrte",
-    "occupation": "Tischler", "pf_qualification": "vocational", "pf_recognition": "not_started", "pf_salary": 52000.0,
-    "pf_collective_agreement": "no", "pf_age_45": "no", "nationality": "TN", "country_of_residence": "TN",
-    "start_date": "2027-03-01", "family_members": 0, "residence_municipality": "skipped", "contact_name": "Anna Eiche",
-    "contact_email": "anna@eiche.de", "contact_phone": "+49511123456",
+    "language": "de",
+    "company_name": "Tischlerei Eiche",
+    "business_type": "craft",
+    "workplace_municipality": "lehrte",
+    "occupation": "Tischler",
+    "pf_qualification": "vocational",
+    "pf_recognition": "not_started",
+    "pf_salary": 52000.0,
+    "pf_collective_agreement": "no",
+    "pf_age_45": "no",
+    "nationality": "TN",
+    "country_of_residence": "TN",
+    "start_date": "2027-03-01",
+    "family_members": 0,
+    "residence_municipality": "skipped",
+    "contact_name": "Anna Eiche",
+    "contact_email": "anna@eiche.de",
+    "contact_phone": "+49511123456",
 }
 
 
@@ -29,8 +42,13 @@ def entity(name: str, value: str) -> Dict[str, Any]:
 
 
 async def run(
-    typed: str, intent: str, requested: str, entities: Optional[List[dict]] = None, confidence: float = 0.95,
-    slots: Optional[Dict[str, Any]] = None, answered_last: str = "contact_phone",
+    typed: str,
+    intent: str,
+    requested: str,
+    entities: Optional[List[dict]] = None,
+    confidence: float = 0.95,
+    slots: Optional[Dict[str, Any]] = None,
+    answered_last: str = "contact_phone",
 ) -> tuple[Dict[str, Any], List[str]]:
     """The slots the validation sets (name → value) and what it says."""
     event = user_event(typed, intent, entities)
@@ -57,15 +75,21 @@ async def test_a_place_named_last_wins_and_the_residence_can_be_meant() -> None:
 
 
 async def test_a_named_field_without_a_new_value_is_asked_again_then_the_form_goes_on() -> None:
-    slots, said = await run("the e-mail is wrong", "correct_field", "contact_phone", [entity("field", "contact_email")],
-                            slots={**ANSWERED, "language": "en", "contact_phone": None})
+    slots, said = await run(
+        "the e-mail is wrong",
+        "correct_field",
+        "contact_phone",
+        [entity("field", "contact_email")],
+        slots={**ANSWERED, "language": "en", "contact_phone": None},
+    )
     assert slots["contact_email"] is None and slots["requested_slot"] == "contact_email"
     assert said == [text("correction_ask_again", "en", field="E-mail")]
 
 
 async def test_a_correction_that_carries_the_new_email_applies_it() -> None:
-    slots, said = await run("Die Mail ist falsch, richtig ist neu@eiche.de", "correct_field", "consent",
-                            [entity("field", "contact_email")])
+    slots, said = await run(
+        "Die Mail ist falsch, richtig ist neu@eiche.de", "correct_field", "consent", [entity("field", "contact_email")]
+    )
     assert slots["contact_email"] == "neu@eiche.de" and slots["requested_slot"] == "consent"
     assert "neu@eiche.de" in said[0]
 
@@ -83,16 +107,22 @@ async def test_the_salary_is_the_path_finder_answer() -> None:
 async def test_an_unspecific_correction_at_the_summary_asks_which_detail_then_that_one() -> None:
     slots, _ = await run("Korrektur bitte", "correct_field", "consent")
     assert slots["requested_slot"] == "correction_field" and slots["consent"] is None
-    slots, _ = await run('/correct_field{"field": "occupation"}', "correct_field", "correction_field",
-                         [entity("field", "occupation")])
+    slots, _ = await run(
+        '/correct_field{"field": "occupation"}', "correct_field", "correction_field", [entity("field", "occupation")]
+    )
     assert slots["occupation"] is None and slots["requested_slot"] == "occupation"
     slots, _ = await run("Telefonnummer", "inform", "correction_field", confidence=0.4)
     assert slots["contact_phone"] is None and slots["requested_slot"] == "contact_phone"
 
 
 async def test_an_unspecific_correction_during_the_form_means_the_last_answer() -> None:
-    slots, _ = await run("Moment, das war falsch", "correct_field", "contact_email", answered_last="contact_name",
-                         slots={**ANSWERED, "contact_email": None, "contact_phone": None})
+    slots, _ = await run(
+        "Moment, das war falsch",
+        "correct_field",
+        "contact_email",
+        answered_last="contact_name",
+        slots={**ANSWERED, "contact_email": None, "contact_phone": None},
+    )
     assert slots["contact_name"] is None and slots["requested_slot"] == "contact_name"
 
 

@@ -8,7 +8,9 @@ from bot.messages import text
 from trackers import tracker_with, user_event
 
 
-def asked(slot: str, typed: str, intent: str = "inform", confidence: float = 0.95, slots: dict | None = None, entities=None):
+def asked(
+    slot: str, typed: str, intent: str = "inform", confidence: float = 0.95, slots: dict | None = None, entities=None
+):
     event = user_event(typed, intent, entities)
     event["parse_data"]["intent"]["confidence"] = confidence
     return tracker_with([event], slots={"language": "en", "requested_slot": slot, **(slots or {})})
@@ -22,7 +24,11 @@ async def extract(slot: str, tracker) -> tuple[dict, list]:
 
 @pytest.mark.parametrize(
     ("typed", "expected_message"),
-    [("max at firma punkt de", "invalid_email_no_at"), ("max@firma", "invalid_email_domain"), ("max@@firma.de", "invalid_email")],
+    [
+        ("max at firma punkt de", "invalid_email_no_at"),
+        ("max@firma", "invalid_email_domain"),
+        ("max@@firma.de", "invalid_email"),
+    ],
 )
 async def test_invalid_email_gets_a_specific_explanation(typed: str, expected_message: str) -> None:
     result, said = await extract("contact_email", asked("contact_email", typed))
@@ -35,13 +41,19 @@ async def test_valid_email_is_normalised() -> None:
     assert result == {"contact_email": "Max@firma.de", "failed_attempts": 0.0}
 
 
-@pytest.mark.parametrize(("typed", "business_type"), [("Handwerk", "craft"), ("Industrie und Handel", "industry_trade"), ("neither", "neither")])
+@pytest.mark.parametrize(
+    ("typed", "business_type"),
+    [("Handwerk", "craft"), ("Industrie und Handel", "industry_trade"), ("neither", "neither")],
+)
 async def test_business_type_is_understood(typed: str, business_type: str) -> None:
     result, _ = await extract("business_type", asked("business_type", typed))
     assert result["business_type"] == business_type
 
 
-@pytest.mark.parametrize(("typed", "place"), [("Garbsn", "garbsen"), ("in 30823 Garbsen", "garbsen"), ("Neustadt a. Rbge.", "neustadt_am_ruebenberge")])
+@pytest.mark.parametrize(
+    ("typed", "place"),
+    [("Garbsn", "garbsen"), ("in 30823 Garbsen", "garbsen"), ("Neustadt a. Rbge.", "neustadt_am_ruebenberge")],
+)
 async def test_workplace_is_matched_with_typos(typed: str, place: str) -> None:
     result, _ = await extract("workplace_municipality", asked("workplace_municipality", typed))
     assert result["workplace_municipality"] == place
@@ -55,8 +67,14 @@ async def test_a_place_outside_the_region_is_asked_again_with_a_way_out() -> Non
 
 @pytest.mark.parametrize(
     ("slot", "typed", "value"),
-    [("nationality", "Tunesien", "TN"), ("country_of_residence", "Morocco", "MA"), ("start_date", "01.03.2027", "2027-03-01"),
-     ("family_members", "2", 2), ("contact_phone", "0511 123456", "+49511123456"), ("pf_salary", "4.500 € im Monat", 54000.0)],
+    [
+        ("nationality", "Tunesien", "TN"),
+        ("country_of_residence", "Morocco", "MA"),
+        ("start_date", "01.03.2027", "2027-03-01"),
+        ("family_members", "2", 2),
+        ("contact_phone", "0511 123456", "+49511123456"),
+        ("pf_salary", "4.500 € im Monat", 54000.0),
+    ],
 )
 async def test_fields_are_read_with_their_libraries(slot: str, typed: str, value: object) -> None:
     result, _ = await extract(slot, asked(slot, typed))
@@ -83,7 +101,9 @@ async def test_an_answer_misread_as_a_weak_question_is_still_taken() -> None:
 
 
 async def test_a_confident_question_in_between_is_not_taken_as_the_answer() -> None:
-    result, said = await extract("company_name", asked("company_name", "Was kostet das Verfahren?", "ask_fee_procedure", 0.97))
+    result, said = await extract(
+        "company_name", asked("company_name", "Was kostet das Verfahren?", "ask_fee_procedure", 0.97)
+    )
     assert result == {} and said == []
 
 
@@ -108,12 +128,27 @@ async def test_questions_already_answered_by_the_path_finder_are_not_asked_again
 
 async def test_consent_question_shows_summary_routing_and_privacy_settings() -> None:
     dispatcher = CollectingDispatcher()
-    slots = {"language": "de", "company_name": "Tischlerei Eiche", "business_type": "craft", "occupation": "Tischler",
-             "contact_email": "a@eiche.de", "workplace_municipality": "garbsen", "residence_municipality": "hannover"}
+    slots = {
+        "language": "de",
+        "company_name": "Tischlerei Eiche",
+        "business_type": "craft",
+        "occupation": "Tischler",
+        "contact_email": "a@eiche.de",
+        "workplace_municipality": "garbsen",
+        "residence_municipality": "hannover",
+    }
     await ActionAskConsent().run(dispatcher, tracker_with([user_event("a@eiche.de", "inform")], slots=slots), {})
     message = dispatcher.messages[0]["text"]
-    for expected in ("Tischlerei Eiche", "Handwerk", "Garbsen", "Tischler", "a@eiche.de", "Handwerkskammer Hannover",
-                     "Art. 6 Abs. 1 lit. a DSGVO", "Landeshauptstadt"):
+    for expected in (
+        "Tischlerei Eiche",
+        "Handwerk",
+        "Garbsen",
+        "Tischler",
+        "a@eiche.de",
+        "Handwerkskammer Hannover",
+        "Art. 6 Abs. 1 lit. a DSGVO",
+        "Landeshauptstadt",
+    ):
         assert expected in message
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
 
@@ -128,6 +163,8 @@ async def test_ticket_creation_is_limited_per_sender(tmp_path, monkeypatch) -> N
         outbox.put(f"LT-2026-AAAAA{number}", intake.sender_key(tracker_with([])), {"reference": number})
     dispatcher = CollectingDispatcher()
     slots = {"language": "en", "consent": True, "company_name": "Firma", "contact_email": "a@b.de"}
-    events = await intake.ActionSubmitCase().run(dispatcher, tracker_with([user_event("yes", "affirm")], slots=slots), {})
+    events = await intake.ActionSubmitCase().run(
+        dispatcher, tracker_with([user_event("yes", "affirm")], slots=slots), {}
+    )
     assert dispatcher.messages[0]["text"] == text("too_many_cases", "en")
     assert not any(event.get("name") == "case_reference" for event in events)

@@ -6,8 +6,16 @@ from actions.answers import ActionAnswerTopic
 from actions.pathfinder import ActionPathfinderResult, ValidatePathfinderForm
 from trackers import tracker_with, user_event
 
-FITTING = {"pf_position": "skilled_job", "pf_qualification": "vocational", "pf_recognition": "yes", "pf_regulated": "no",
-           "pf_salary": 52000.0, "pf_collective_agreement": "no", "pf_age_45": "no", "pf_abroad": "yes"}
+FITTING = {
+    "pf_position": "skilled_job",
+    "pf_qualification": "vocational",
+    "pf_recognition": "yes",
+    "pf_regulated": "no",
+    "pf_salary": 52000.0,
+    "pf_collective_agreement": "no",
+    "pf_age_45": "no",
+    "pf_abroad": "yes",
+}
 
 
 async def offered_payloads(answers: dict) -> list[str]:
@@ -22,7 +30,9 @@ async def test_a_case_that_fits_is_offered_the_registration_first() -> None:
 
 
 async def test_a_case_without_prospect_is_offered_a_person_first() -> None:
-    assert (await offered_payloads({**FITTING, "pf_position": "helper_job", "pf_qualification": "none"}))[0] == "/request_human"
+    assert (await offered_payloads({**FITTING, "pf_position": "helper_job", "pf_qualification": "none"}))[
+        0
+    ] == "/request_human"
 
 
 def salary_answer(text: str) -> list:
@@ -33,15 +43,20 @@ def salary_answer(text: str) -> list:
 
 
 async def test_an_amount_is_the_salary_even_when_it_sounds_like_the_threshold_topic() -> None:
-    tracker = tracker_with(salary_answer("60000 Euro brutto"), slots={"requested_slot": "pf_salary"}, active_loop="pathfinder_form")
+    tracker = tracker_with(
+        salary_answer("60000 Euro brutto"), slots={"requested_slot": "pf_salary"}, active_loop="pathfinder_form"
+    )
     tracker.latest_message["intent"]["confidence"] = 0.99
     extracted = await ValidatePathfinderForm().extract_pf_salary(CollectingDispatcher(), tracker, {})
     assert extracted == {"pf_salary": 60000.0}
 
 
 async def test_a_question_with_an_amount_stays_a_question() -> None:
-    tracker = tracker_with(salary_answer("Reichen 40000 Euro für die Blaue Karte?"), slots={"requested_slot": "pf_salary"},
-                           active_loop="pathfinder_form")
+    tracker = tracker_with(
+        salary_answer("Reichen 40000 Euro für die Blaue Karte?"),
+        slots={"requested_slot": "pf_salary"},
+        active_loop="pathfinder_form",
+    )
     tracker.latest_message["intent"]["confidence"] = 0.99
     assert await ValidatePathfinderForm().extract_pf_salary(CollectingDispatcher(), tracker, {}) == {}
 
@@ -49,8 +64,15 @@ async def test_a_question_with_an_amount_stays_a_question() -> None:
 async def test_the_topic_is_not_answered_when_the_message_already_answered_the_form() -> None:
     events = [*salary_answer("60000 Euro brutto"), {"event": "slot", "name": "pf_salary", "value": 60000.0}]
     dispatcher = CollectingDispatcher()
-    await ActionAnswerTopic().run(dispatcher, tracker_with(events, slots={"language": "de"}, active_loop="pathfinder_form"), {})
+    await ActionAnswerTopic().run(
+        dispatcher, tracker_with(events, slots={"language": "de"}, active_loop="pathfinder_form"), {}
+    )
     assert dispatcher.messages == []
-    await ActionAnswerTopic().run(dispatcher, tracker_with(salary_answer("Wie hoch ist die Gehaltsgrenze?"), slots={"language": "de"},
-                                                           active_loop="pathfinder_form"), {})
+    await ActionAnswerTopic().run(
+        dispatcher,
+        tracker_with(
+            salary_answer("Wie hoch ist die Gehaltsgrenze?"), slots={"language": "de"}, active_loop="pathfinder_form"
+        ),
+        {},
+    )
     assert "50.700" in dispatcher.messages[0]["text"]

@@ -31,7 +31,9 @@ async def test_the_reference_is_read_from_the_question_itself() -> None:
 
 
 async def test_without_a_reference_the_case_of_this_conversation_is_offered() -> None:
-    result, _ = await extract("status_reference", said_to("what's the status?", "ask_status", case_reference="LT-2026-ABCDEF"))
+    result, _ = await extract(
+        "status_reference", said_to("what's the status?", "ask_status", case_reference="LT-2026-ABCDEF")
+    )
     assert result == {"status_reference": "LT-2026-ABCDEF"}
     result, _ = await extract("status_reference", said_to("what's the status?", "ask_status"))
     assert result == {}

@@ -9,7 +9,9 @@ from rasa_sdk import Tracker
 from bot.language import LANGUAGE_DETECTION, detect
 
 
-def user_event(text: str, intent: str, entities: Optional[List[dict]] = None, metadata: Optional[dict] = None) -> Dict[str, Any]:
+def user_event(
+    text: str, intent: str, entities: Optional[List[dict]] = None, metadata: Optional[dict] = None
+) -> Dict[str, Any]:
     parse_data = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.9},
@@ -20,7 +22,9 @@ def user_event(text: str, intent: str, entities: Optional[List[dict]] = None, me
     return {"event": "user", "text": text, "parse_data": parse_data, "metadata": metadata or {}}
 
 
-def tracker_with(events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None, active_loop: Optional[str] = None) -> Tracker:
+def tracker_with(
+    events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None, active_loop: Optional[str] = None
+) -> Tracker:
     latest = next((e["parse_data"] for e in reversed(events) if e["event"] == "user"), {})
     return Tracker(
         sender_id="test-sender",

@@ -69,7 +69,9 @@ async def test_the_view_follows_the_staffs_work(api: Api) -> None:
     assert [entry["item"] for entry in view["missing_documents"]] == ["qualification_documents"]
 
 
-@pytest.mark.parametrize("code", ["AAAA-BBBB-CCCC", "7kq2-xz9m-3hdp", "7KQ2XZ9M3HDP", "LT-2026-7K3QZD", "x", "' OR 1=1 --"])
+@pytest.mark.parametrize(
+    "code", ["AAAA-BBBB-CCCC", "7kq2-xz9m-3hdp", "7KQ2XZ9M3HDP", "LT-2026-7K3QZD", "x", "' OR 1=1 --"]
+)
 async def test_unknown_and_malformed_codes_get_one_and_the_same_answer(api: Api, code: str) -> None:
     await api.create(_body())
     assert await _resolve(api, code, 404) == await _resolve(api, "ZZZZ-ZZZZ-ZZZZ", 404, sender="conversation-2")
@@ -97,7 +99,9 @@ async def test_code_changes_are_audited_without_the_code(api: Api) -> None:
     answer = await api.call("hwk", "POST", f"/api/v1/tickets/{REFERENCE}/candidate-link", 200)
     await api.call("hwk", "DELETE", f"/api/v1/tickets/{REFERENCE}/candidate-link", 200)
     trail = (await api.call("hwk", "GET", f"/api/v1/tickets/{REFERENCE}/audit", 200))["items"]
-    changes = [(event["action"], event["before"], event["after"]) for event in trail if "candidate_link" in event["action"]]
+    changes = [
+        (event["action"], event["before"], event["after"]) for event in trail if "candidate_link" in event["action"]
+    ]
     assert changes == [
         ("candidate_link_regenerated", {"candidate_link": "active"}, {"candidate_link": "active"}),
         ("candidate_link_revoked", {"candidate_link": "active"}, {"candidate_link": "none"}),
@@ -120,7 +124,9 @@ async def test_only_the_pre_check_organisation_manages_the_code(api: Api) -> Non
     await _resolve(api, CODE, 200)
 
 
-async def test_wrong_codes_are_limited_per_sender_for_the_window(api: Api, clock: FakeClock, settings: Settings) -> None:
+async def test_wrong_codes_are_limited_per_sender_for_the_window(
+    api: Api, clock: FakeClock, settings: Settings
+) -> None:
     await api.create(_body())
     for index in range(settings.link_max_failures_per_sender):
         await _resolve(api, f"ZZZZ-ZZZZ-{index:04d}", 404)

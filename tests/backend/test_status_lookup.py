@@ -51,7 +51,11 @@ async def test_after_erasure_no_email_proves_ownership(api: Api) -> None:
 
 
 async def test_malformed_lookups_are_refused_with_a_clear_error(api: Api) -> None:
-    for body in ({"reference": "LT-2026-7k3qzd", "email": EMAIL}, {"reference": REFERENCE}, {"reference": REFERENCE, "email": EMAIL, "x": 1}):
+    for body in (
+        {"reference": "LT-2026-7k3qzd", "email": EMAIL},
+        {"reference": REFERENCE},
+        {"reference": REFERENCE, "email": EMAIL, "x": 1},
+    ):
         answer = await api.call("bot", "POST", LOOKUP, 422, json=body)
         assert set(answer) == {"error"}
 

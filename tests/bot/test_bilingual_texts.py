@@ -53,7 +53,8 @@ def test_every_intent_has_a_title_in_both_languages() -> None:
 
 def _calls(tree: ast.AST, name: str) -> list[ast.Call]:
     return [
-        node for node in ast.walk(tree)
+        node
+        for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and (getattr(node.func, "attr", None) == name or getattr(node.func, "id", None) == name)
     ]

@@ -36,7 +36,9 @@ def test_every_generated_code_is_found_bare() -> None:
         assert find_link_code(code).code == code
 
 
-@pytest.mark.parametrize("message", ["X4RT-MQ7B", "my code is 12345", "ABCD-EFGH", "code UUUU-2QXM-7TZA", "LT-2026-7K3QZD"])
+@pytest.mark.parametrize(
+    "message", ["X4RT-MQ7B", "my code is 12345", "ABCD-EFGH", "code UUUU-2QXM-7TZA", "LT-2026-7K3QZD"]
+)
 def test_something_meant_as_a_code_but_not_in_the_format_is_malformed(message: str) -> None:
     assert find_link_code(message).found is Found.MALFORMED
 
@@ -51,7 +53,10 @@ def test_plain_words_are_no_code(message: str) -> None:
 def test_the_candidate_is_told_their_missing_documents_by_name() -> None:
     view = CandidateView(
         status="waiting_for_employer",
-        missing_documents=[MissingDocument("vollmacht", "missing"), MissingDocument("translations", "needs_translation")],
+        missing_documents=[
+            MissingDocument("vollmacht", "missing"),
+            MissingDocument("translations", "needs_translation"),
+        ],
     )
     german = documents_text(view, "de")
     assert "Vollmacht der Fachkraft für den Arbeitgeber" in german and "Übersetzung fehlt" in german

@@ -16,8 +16,19 @@ ENGLISH_CONVERSATION = LanguageState(current="en", last_channel_language=None)
 
 @pytest.mark.parametrize(
     "text",
-    ["ok", "danke", "Garbsen", "Langenhagen", "52000", "30823", "Tischler", "jobs@nordlicht-software.de",
-     "personal@tischlerei-sonnenschein.de", "https://www.tischlerei-sonnenschein.de/karriere/jobs", '/inform{"business_type": "craft"}'],
+    [
+        "ok",
+        "danke",
+        "Garbsen",
+        "Langenhagen",
+        "52000",
+        "30823",
+        "Tischler",
+        "jobs@nordlicht-software.de",
+        "personal@tischlerei-sonnenschein.de",
+        "https://www.tischlerei-sonnenschein.de/karriere/jobs",
+        '/inform{"business_type": "craft"}',
+    ],
 )
 def test_short_words_places_and_numbers_never_switch_language(text: str) -> None:
     for state in (GERMAN_CONVERSATION, ENGLISH_CONVERSATION):
@@ -81,7 +92,15 @@ NEW_CONVERSATION = LanguageState(current=None, last_channel_language=None)
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [("Was kostet das?", "de"), ("What does it cost?", "en"), ("Hallo", "de"), ("Moin", "de"), ("Hello", "en"), ("Hi", "en"), ("12345", "de")],
+    [
+        ("Was kostet das?", "de"),
+        ("What does it cost?", "en"),
+        ("Hallo", "de"),
+        ("Moin", "de"),
+        ("Hello", "en"),
+        ("Hi", "en"),
+        ("12345", "de"),
+    ],
 )
 def test_new_conversation_without_channel_language_is_detected(text: str, language: str) -> None:
     assert choose_language(NEW_CONVERSATION, detect(text), None, None) == language
@@ -122,6 +141,9 @@ def test_detection_round_trips_through_a_dict() -> None:
     assert Detection.from_dict(detection.as_dict()).foreign_language == "fr"
 
 
-@pytest.mark.parametrize(("locale", "expected"), [("de-DE", "de"), ("en_GB", "en"), ("EN", "en"), ("fr-FR", None), ("", None), (None, None), (7, None)])
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("de-DE", "de"), ("en_GB", "en"), ("EN", "en"), ("fr-FR", None), ("", None), (None, None), (7, None)],
+)
 def test_locales_are_normalised(locale: object, expected: object) -> None:
     assert normalise_language(locale) == expected

@@ -68,5 +68,10 @@ def test_a_link_code_is_link_case_whatever_diet_guessed() -> None:
 
 
 def test_phone_numbers_references_words_and_buttons_are_not_link_codes() -> None:
-    for text in ("0511-5554-4433", "LT-2026-7K3QZD", "what is the code for this", '/inform{"choice": "ABCD-EFGH-JKMN"}'):
+    for text in (
+        "0511-5554-4433",
+        "LT-2026-7K3QZD",
+        "what is the code for this",
+        '/inform{"choice": "ABCD-EFGH-JKMN"}',
+    ):
         assert intent_after_the_link_gate(text) == "goodbye"

@@ -9,17 +9,38 @@ from bot.pathfinder_dialogue import path_input, questions_needed, read_choice, r
 
 DAY = date(2026, 11, 26)
 GOOD_CASE = {
-    "pf_qualification": "vocational", "pf_recognition": "yes", "pf_regulated": "no", "pf_salary": 52000.0,
-    "pf_collective_agreement": "no", "pf_age_45": "no", "pf_abroad": "yes",
+    "pf_qualification": "vocational",
+    "pf_recognition": "yes",
+    "pf_regulated": "no",
+    "pf_salary": 52000.0,
+    "pf_collective_agreement": "no",
+    "pf_age_45": "no",
+    "pf_abroad": "yes",
 }
 
 
 def test_questions_follow_the_answers() -> None:
-    assert questions_needed({}) == ["pf_position", "pf_qualification", "pf_salary", "pf_collective_agreement",
-                                    "pf_age_45", "pf_abroad"]
+    assert questions_needed({}) == [
+        "pf_position",
+        "pf_qualification",
+        "pf_salary",
+        "pf_collective_agreement",
+        "pf_age_45",
+        "pf_abroad",
+    ]
     vocational = questions_needed({"pf_qualification": "vocational", "pf_regulated": "yes", "pf_age_45": "yes"})
-    assert vocational == ["pf_position", "pf_qualification", "pf_recognition", "pf_regulated", "pf_licence",
-                          "pf_salary", "pf_collective_agreement", "pf_age_45", "pf_pension", "pf_abroad"]
+    assert vocational == [
+        "pf_position",
+        "pf_qualification",
+        "pf_recognition",
+        "pf_regulated",
+        "pf_licence",
+        "pf_salary",
+        "pf_collective_agreement",
+        "pf_age_45",
+        "pf_pension",
+        "pf_abroad",
+    ]
     assert "pf_it_years" in questions_needed({"pf_qualification": "it_experience"})
 
 
@@ -36,7 +57,10 @@ def test_offers_other_than_a_skilled_job_need_few_questions() -> None:
     helper = {"pf_position": "helper_job", "pf_qualification": "vocational", "pf_regulated": "yes"}
     assert questions_needed(helper) == ["pf_position", "pf_qualification", "pf_regulated", "pf_german_a2", "pf_abroad"]
     assert questions_needed({"pf_position": "helper_job", "pf_qualification": "none"}) == [
-        "pf_position", "pf_qualification", "pf_abroad"]
+        "pf_position",
+        "pf_qualification",
+        "pf_abroad",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -45,8 +69,17 @@ def test_offers_other_than_a_skilled_job_need_few_questions() -> None:
         ({"pf_position": "no_offer"}, (), ["no_job_offer"]),
         ({"pf_position": "training", "pf_abroad": "yes"}, ("16a",), []),
         ({"pf_position": "helper_job", "pf_qualification": "none", "pf_abroad": "yes"}, (), ["helper_job"]),
-        ({"pf_position": "helper_job", "pf_qualification": "vocational", "pf_regulated": "yes",
-          "pf_german_a2": "yes", "pf_abroad": "yes"}, ("16d3",), []),
+        (
+            {
+                "pf_position": "helper_job",
+                "pf_qualification": "vocational",
+                "pf_regulated": "yes",
+                "pf_german_a2": "yes",
+                "pf_abroad": "yes",
+            },
+            ("16d3",),
+            [],
+        ),
         ({**GOOD_CASE, "pf_recognition": "no", "pf_experience": 3.0}, ("16d1", "19c2"), []),
         ({**GOOD_CASE, "pf_recognition": "no", "pf_experience": 1.0}, ("16d1",), []),
     ],
@@ -59,8 +92,13 @@ def test_the_offer_and_the_experience_reach_the_rules(answers: dict, titles: tup
 
 @pytest.mark.parametrize(
     ("typed", "value"),
-    [("Berufsausbildung", "vocational"), ("university degree", "university"), ("vocational", "vocational"),
-     ("hochschulabschlus", "university"), ("keine formale qualifikation", "none")],
+    [
+        ("Berufsausbildung", "vocational"),
+        ("university degree", "university"),
+        ("vocational", "vocational"),
+        ("hochschulabschlus", "university"),
+        ("keine formale qualifikation", "none"),
+    ],
 )
 def test_choices_are_read_from_titles_in_both_languages_and_payload_values(typed: str, value: str) -> None:
     assert read_choice("pf_qualification", typed) == value
@@ -95,9 +133,12 @@ def test_a_worker_already_in_germany_has_no_prospect_in_the_procedure() -> None:
 
 @pytest.mark.parametrize(
     ("slot", "values"),
-    [("pf_qualification", QUALIFICATION_TYPES), ("pf_licence", LICENCE_STATUSES),
-     ("pf_recognition", tuple(set(RECOGNITION_STATUSES) - {"unknown"})),
-     ("pf_position", ("skilled_job", "training", "helper_job", "no_offer"))],
+    [
+        ("pf_qualification", QUALIFICATION_TYPES),
+        ("pf_licence", LICENCE_STATUSES),
+        ("pf_recognition", tuple(set(RECOGNITION_STATUSES) - {"unknown"})),
+        ("pf_position", ("skilled_job", "training", "helper_job", "no_offer")),
+    ],
 )
 def test_every_value_the_rules_know_can_be_clicked(slot: str, values: tuple) -> None:
     assert {read_choice(slot, value) for value in values} == set(values)

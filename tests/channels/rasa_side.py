@@ -31,24 +31,18 @@ def scripted_replies(message: UserMessage) -> List[Dict[str, Any]]:
         return [
             {
                 "text": "Was suchen Sie?",
-                "buttons": [
-                    {"title": f"Option {n}", "payload": f'/pick{{"n":{n}}}'} for n in range(1, count + 1)
-                ],
+                "buttons": [{"title": f"Option {n}", "payload": f'/pick{{"n":{n}}}'} for n in range(1, count + 1)],
             }
         ]
     if text == "long titles":
         return [
             {
                 "text": "Wählen Sie",
-                "buttons": [
-                    {"title": "Anerkennung der ausländischen Berufsqualifikation", "payload": "/start_intake"}
-                ],
+                "buttons": [{"title": "Anerkennung der ausländischen Berufsqualifikation", "payload": "/start_intake"}],
             }
         ]
     if text == "summary":
-        return [
-            {"custom": {"adaptive_card": {"body": [{"type": "TextBlock", "text": "Fall LT-2026-7K3QZD"}]}}}
-        ]
+        return [{"custom": {"adaptive_card": {"body": [{"type": "TextBlock", "text": "Fall LT-2026-7K3QZD"}]}}}]
     return [{"text": f"echo: {text}"}]
 
 
@@ -59,9 +53,7 @@ class ChannelServer:
 
 
 @asynccontextmanager
-async def serve_channel(
-    channel: InputChannel, replies: Replies = scripted_replies
-) -> AsyncIterator[ChannelServer]:
+async def serve_channel(channel: InputChannel, replies: Replies = scripted_replies) -> AsyncIterator[ChannelServer]:
     app = Sanic(f"lotse_channel_test_{uuid.uuid4().hex[:8]}")
     listening = socket.socket()
     listening.bind(("127.0.0.1", 0))

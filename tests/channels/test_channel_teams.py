@@ -126,9 +126,7 @@ def _unsigned_token(standin: BotFrameworkStandIn) -> str:
         pytest.param(lambda s: s.connector_token(signing_key=new_signing_key()), id="forged-signature"),
         pytest.param(lambda s: s.connector_token(expires_in=-600), id="expired"),
         pytest.param(lambda s: s.connector_token(audience="another-bot-id"), id="wrong-audience"),
-        pytest.param(
-            lambda s: s.connector_token(service_url="https://attacker.example/"), id="wrong-serviceurl-claim"
-        ),
+        pytest.param(lambda s: s.connector_token(service_url="https://attacker.example/"), id="wrong-serviceurl-claim"),
         pytest.param(_unknown_key_token, id="unknown-key"),
         pytest.param(_unsigned_token, id="hs256-not-rs256"),
         pytest.param(lambda s: "not-a-jwt", id="garbage"),
@@ -146,9 +144,7 @@ async def test_unauthenticated_activities_get_401_and_are_not_processed(
 async def test_rotated_signing_key_is_fetched_when_an_unknown_kid_arrives(teams: TeamsStack) -> None:
     assert await teams.send("vorher") == 200
     teams.standin.add_key("standin-key-2")
-    teams.channel.connection.validator._refetch_interval = (
-        0  # the production default limits refetches to 1/min
-    )
+    teams.channel.connection.validator._refetch_interval = 0  # the production default limits refetches to 1/min
     token = teams.standin.connector_token(kid="standin-key-2")
     assert await teams.post(teams.activity("nachher"), token) == 200
     assert [m.text for m in teams.server.received] == ["vorher", "nachher"]
@@ -266,4 +262,7 @@ async def test_non_message_activities_are_acknowledged_and_ignored(teams: TeamsS
 
 
 def test_every_line_of_an_answer_is_its_own_markdown_paragraph() -> None:
-    assert as_markdown_lines("Kosten:\n• 411 €\n• 75 €\n\nQuelle: § 47\n") == "Kosten:\n\n• 411 €\n\n• 75 €\n\nQuelle: § 47"
+    assert (
+        as_markdown_lines("Kosten:\n• 411 €\n• 75 €\n\nQuelle: § 47\n")
+        == "Kosten:\n\n• 411 €\n\n• 75 €\n\nQuelle: § 47"
+    )

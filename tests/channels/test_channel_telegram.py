@@ -39,9 +39,7 @@ class TelegramStack:
             async with session.post(url, json=update, headers=headers) as answer:
                 return answer.status
 
-    async def message(
-        self, fields: Dict[str, Any], user: Dict[str, Any] = USER, kind: str = "message"
-    ) -> int:
+    async def message(self, fields: Dict[str, Any], user: Dict[str, Any] = USER, kind: str = "message") -> int:
         message = {"message_id": 7, "from": user, "chat": CHAT, "date": 1780000000, **fields}
         return await self.post({"update_id": next(_update_ids), kind: message})
 
@@ -49,9 +47,7 @@ class TelegramStack:
         return await self.message({"text": text}, user)
 
 
-async def _stack(
-    api: TelegramBotApiStandIn, base_url: str, store: ConnectorStore, **options: Any
-) -> TelegramInput:
+async def _stack(api: TelegramBotApiStandIn, base_url: str, store: ConnectorStore, **options: Any) -> TelegramInput:
     settings = TelegramSettings(ACCESS_TOKEN, SECRET, base_url, **options)
     http = ProviderHttpClient(timeout_seconds=5, retry=RetryPolicy(attempts=2, base_delay_seconds=0.01))
     return TelegramInput(settings, store, http)
@@ -171,9 +167,7 @@ async def test_media_stickers_and_locations_get_a_polite_answer_in_the_users_lan
 
 
 async def test_edited_message_gets_a_polite_answer(telegram: TelegramStack) -> None:
-    assert (
-        await telegram.message({"text": "korrigiert", "edit_date": 1780000100}, kind="edited_message") == 200
-    )
+    assert await telegram.message({"text": "korrigiert", "edit_date": 1780000100}, kind="edited_message") == 200
     assert telegram.server.received == []
     assert telegram.api.calls_of("sendMessage")[-1]["text"] == connector_text("edit_not_read", "de")
 

@@ -49,9 +49,10 @@ class WhatsAppStack:
         headers = {"Content-Type": "application/json"}
         if signature_header is not None:
             headers["X-Hub-Signature-256"] = signature_header
-        async with aiohttp.ClientSession() as session, session.post(
-            self.webhook, data=raw_body, headers=headers
-        ) as answer:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.webhook, data=raw_body, headers=headers) as answer,
+        ):
             return answer.status
 
     async def receive(self, message_type: str, content: Dict[str, Any]) -> int:
@@ -111,9 +112,7 @@ async def test_forged_or_missing_signature_gets_401_and_nothing_is_processed(
 ) -> None:
     body = notification(
         PHONE_NUMBER_ID,
-        messages=[
-            {"from": USER, "id": "wamid.x", "timestamp": "1", "type": "text", "text": {"body": "Hallo"}}
-        ],
+        messages=[{"from": USER, "id": "wamid.x", "timestamp": "1", "type": "text", "text": {"body": "Hallo"}}],
     )
     assert await whatsapp.post(body, header) == 401
     assert whatsapp.server.received == [] and whatsapp.graph.sent == []
@@ -268,9 +267,7 @@ async def test_without_template_nothing_is_sent_outside_the_window(store: Connec
     graph = GraphApiStandIn(ACCESS_TOKEN, PHONE_NUMBER_ID)
     clock = ManualClock()
     async with serve_on_loopback(graph.application()) as base_url:
-        settings = WhatsAppSettings(
-            ACCESS_TOKEN, PHONE_NUMBER_ID, APP_SECRET, VERIFY_TOKEN, base_url, GRAPH_VERSION
-        )
+        settings = WhatsAppSettings(ACCESS_TOKEN, PHONE_NUMBER_ID, APP_SECRET, VERIFY_TOKEN, base_url, GRAPH_VERSION)
         channel = WhatsAppInput(settings, store, ProviderHttpClient(timeout_seconds=5), clock)
         output = channel.get_output_channel()
         await output.send_text_message(USER, "nie geschrieben")

@@ -86,8 +86,13 @@ class WhatsAppUser:
 
     def say(self, text: str) -> str:
         before = len(self.standins.whatsapp.sent)
-        message = {"from": self.phone, "id": f"wamid.e2e{next(_ids)}", "timestamp": "1", "type": "text",
-                   "text": {"body": text}}
+        message = {
+            "from": self.phone,
+            "id": f"wamid.e2e{next(_ids)}",
+            "timestamp": "1",
+            "type": "text",
+            "text": {"body": text},
+        }
         raw = notification(WHATSAPP_PHONE_NUMBER_ID, messages=[message])
         headers = {"X-Hub-Signature-256": signature(raw, WHATSAPP_APP_SECRET), "Content-Type": "application/json"}
         httpx.post(self.url, content=raw, headers=headers, timeout=60).raise_for_status()
@@ -115,10 +120,13 @@ class TelegramUser:
         before = len(self.standins.telegram.calls)
         update_id = 500_000 + next(_ids)
         chat = {"id": self.user["id"], "type": "private"}
-        update = {"update_id": update_id, "message": {"message_id": update_id, "date": 0, "chat": chat,
-                                                      "from": self.user, "text": text}}
+        update = {
+            "update_id": update_id,
+            "message": {"message_id": update_id, "date": 0, "chat": chat, "from": self.user, "text": text},
+        }
         headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
-        httpx.post(self.url, content=json.dumps(update), headers={**headers, "Content-Type": "application/json"},
-                   timeout=60).raise_for_status()
+        httpx.post(
+            self.url, content=json.dumps(update), headers={**headers, "Content-Type": "application/json"}, timeout=60
+        ).raise_for_status()
         sent = [p for name, p in self.standins.telegram.calls[before:] if name == "sendMessage"]
         return "\n".join(str(p["text"]) for p in sent if int(p["chat_id"]) == self.user["id"])

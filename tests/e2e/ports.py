@@ -10,5 +10,6 @@ from stack import Ports
 
 def shifted(ports: Ports) -> Ports:
     offset = int(os.environ.get("LOTSE_E2E_PORT_OFFSET", "0"))
-    return Ports(rasa=ports.rasa + offset, actions=ports.actions + offset,
-                 backend=ports.backend + offset, web=ports.web + offset)
+    return Ports(
+        rasa=ports.rasa + offset, actions=ports.actions + offset, backend=ports.backend + offset, web=ports.web + offset
+    )

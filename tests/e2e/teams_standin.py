@@ -72,8 +72,9 @@ _ids = itertools.count(1)
 class TeamsUser:
     """One person in one Teams conversation (a 1:1 chat, or a thread of a team's channel)."""
 
-    def __init__(self, bot_url: str, standin: TeamsStandIn, conversation: Dict[str, Any], locale: str,
-                 user_id: str = "e2e-user") -> None:
+    def __init__(
+        self, bot_url: str, standin: TeamsStandIn, conversation: Dict[str, Any], locale: str, user_id: str = "e2e-user"
+    ) -> None:
         self.url = f"{bot_url}/webhooks/botframework/webhook"
         self.standin = standin
         self.conversation = {**conversation, "tenantId": TENANT_ID}
@@ -138,5 +139,8 @@ def shown_lines(text: str) -> str:
 
 
 def card_actions(activity: Dict[str, Any]) -> List[Dict[str, Any]]:
-    return [action for attachment in activity.get("attachments") or []
-            for action in (attachment.get("content") or {}).get("actions") or []]
+    return [
+        action
+        for attachment in activity.get("attachments") or []
+        for action in (attachment.get("content") or {}).get("actions") or []
+    ]

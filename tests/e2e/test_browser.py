@@ -22,6 +22,8 @@ def test_widget_in_chromium(stack: Stack, credentials: dict, tmp_path: Path) -> 
         "LOTSE_BROWSER_ARTIFACTS": str(tmp_path / "artifacts"),
         "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
     }
-    run = subprocess.run(["npx", "playwright", "test"], cwd=BROWSER_TESTS, env=env, capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        ["npx", "playwright", "test"], cwd=BROWSER_TESTS, env=env, capture_output=True, text=True, timeout=900
+    )
     print(run.stdout[-6000:], run.stderr[-3000:])
     assert run.returncode == 0, f"Playwright failed:\n{run.stdout[-6000:]}\n{run.stderr[-3000:]}"

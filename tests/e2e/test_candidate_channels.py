@@ -38,8 +38,10 @@ def case(stack: Stack) -> Tuple[str, str]:
 def _staff(backend_url: str, credentials: dict, method: str, reference: str) -> dict:
     token = credentials["hwk_hannover"]["api_token"]
     answer = httpx.request(
-        method, f"{backend_url}/api/v1/tickets/{reference}/candidate-link",
-        headers={"Authorization": f"Bearer {token}"}, timeout=10,
+        method,
+        f"{backend_url}/api/v1/tickets/{reference}/candidate-link",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
     )
     answer.raise_for_status()
     return answer.json()
@@ -52,7 +54,7 @@ def test_a_candidate_on_whatsapp_asks_in_english_and_links_with_the_code(
     candidate = WhatsAppUser(bot_url, channel_standins, "4915100000201")
     answer = candidate.say("Do I need to speak German before I come to Germany?")
     assert "Recognition partnership (§ 16d (3)): German A2" in answer
-    assert "Hotline \"Working and Living in Germany\"" in answer and "Source:" in answer
+    assert 'Hotline "Working and Living in Germany"' in answer and "Source:" in answer
 
     unknown = text("candidate_link_unknown", "en")
     assert candidate.say("My code is ZZZZ-ZZZZ-ZZZZ") == unknown

@@ -70,7 +70,9 @@ def _stored(stack: Stack, sender: str) -> list[str]:
         return [row[0] for row in database.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))]
 
 
-def test_delete_my_data_removes_the_conversation_from_the_conversation_store(stack: Stack, german: Conversation) -> None:
+def test_delete_my_data_removes_the_conversation_from_the_conversation_store(
+    stack: Stack, german: Conversation
+) -> None:
     run_intake(german, CARPENTER_IN_GARBSEN_DE[:2])
     assert any("Sonnenschein" in row for row in _stored(stack, german.sender))
     assert "gelöscht" in german.say_text("Bitte löschen Sie meine Daten")

@@ -32,7 +32,15 @@ def test_german_intake_of_a_craft_business_in_garbsen_is_routed_to_the_hwk(
     german: Conversation, backend_url: str, credentials: dict
 ) -> None:
     summary = run_intake(german, CARPENTER_IN_GARBSEN_DE)
-    for shown in ("Tischlerei Sonnenschein GmbH", "Garbsen", "Tunesien", "01.03.2027", "52.000 €", "Region Hannover", "Datenschutz"):
+    for shown in (
+        "Tischlerei Sonnenschein GmbH",
+        "Garbsen",
+        "Tunesien",
+        "01.03.2027",
+        "52.000 €",
+        "Region Hannover",
+        "Datenschutz",
+    ):
         assert shown in summary
     reply = german.say_text("Ja, einverstanden")
     reference = REFERENCE.search(reply).group(0)

@@ -15,7 +15,9 @@ REFERENCE = re.compile(r"LT-\d{4}-[0-9A-HJKMNP-TV-Z]{6}")
 
 
 def tickets_with(backend_url: str, token: str, reference: str) -> list[dict]:
-    answer = httpx.get(f"{backend_url}/api/v1/tickets", params={"q": reference}, headers={"Authorization": f"Bearer {token}"})
+    answer = httpx.get(
+        f"{backend_url}/api/v1/tickets", params={"q": reference}, headers={"Authorization": f"Bearer {token}"}
+    )
     answer.raise_for_status()
     return [ticket for ticket in answer.json()["items"] if ticket["reference"] == reference]
 

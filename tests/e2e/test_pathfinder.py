@@ -27,7 +27,9 @@ def answer_vocational_case(conversation: Conversation, start: str, abroad: str, 
 
 
 def test_german_case_that_fits_gets_route_costs_and_timeline(german: Conversation) -> None:
-    result = answer_vocational_case(german, "Welcher Aufenthaltstitel passt für meine Fachkraft?", "/affirm", "52.000 € brutto im Jahr")
+    result = answer_vocational_case(
+        german, "Welcher Aufenthaltstitel passt für meine Fachkraft?", "/affirm", "52.000 € brutto im Jahr"
+    )
     assert "§ 18a" in result
     assert "411" in result and "4 Monate" in result
     assert "keine Rechtsberatung" in result
@@ -54,8 +56,20 @@ def test_a_question_in_between_is_answered_and_the_path_finder_goes_on(german: C
 
 def test_path_finder_answers_go_into_the_ticket(german: Conversation, backend_url: str, credentials: dict) -> None:
     answer_vocational_case(german, "/start_pathfinder", "/deny", "30.000 €")  # worker already in Germany
-    answers = ("/start_intake", "Metallbau Kranich GmbH", "Handwerk", "Lehrte", "Metallbauer", "Türkei",
-               "nächsten Monat", "0", '/inform{"choice": "skip"}', "Kemal Kranich", "info@metallbau-kranich.de", "0511 5554443")
+    answers = (
+        "/start_intake",
+        "Metallbau Kranich GmbH",
+        "Handwerk",
+        "Lehrte",
+        "Metallbauer",
+        "Türkei",
+        "nächsten Monat",
+        "0",
+        '/inform{"choice": "skip"}',
+        "Kemal Kranich",
+        "info@metallbau-kranich.de",
+        "0511 5554443",
+    )
     summary = run_intake(german, answers)
     assert "Hinweis der Prüfung" in summary
     reference = REFERENCE.search(german.say_text("/affirm")).group(0)

@@ -29,7 +29,9 @@ def administer(statement: str) -> None:
 
 
 def rabbitmq_messages(queue: str) -> int:
-    listing = subprocess.run(["rabbitmqctl", "-q", "list_queues", "name", "messages"], capture_output=True, text=True, check=True)
+    listing = subprocess.run(
+        ["rabbitmqctl", "-q", "list_queues", "name", "messages"], capture_output=True, text=True, check=True
+    )
     counts = dict(line.split() for line in listing.stdout.splitlines() if len(line.split()) == 2)
     return int(counts.get(queue, 0))
 
@@ -42,15 +44,24 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack
         administer(f'CREATE DATABASE "{database}"')
     env = {
         "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{backend_db}",
-        "LOTSE_TRACKER_DB_HOST": "127.0.0.1", "LOTSE_TRACKER_DB_PORT": "5432", "LOTSE_TRACKER_DB_NAME": tracker_db,
-        "LOTSE_TRACKER_DB_USER": "postgres", "LOTSE_TRACKER_DB_PASSWORD": "",
-        "LOTSE_REDIS_HOST": "127.0.0.1", "LOTSE_REDIS_PORT": "6379",
-        "LOTSE_RABBITMQ_HOST": "127.0.0.1", "LOTSE_RABBITMQ_USER": "guest", "LOTSE_RABBITMQ_PASSWORD": "guest",
+        "LOTSE_TRACKER_DB_HOST": "127.0.0.1",
+        "LOTSE_TRACKER_DB_PORT": "5432",
+        "LOTSE_TRACKER_DB_NAME": tracker_db,
+        "LOTSE_TRACKER_DB_USER": "postgres",
+        "LOTSE_TRACKER_DB_PASSWORD": "",
+        "LOTSE_REDIS_HOST": "127.0.0.1",
+        "LOTSE_REDIS_PORT": "6379",
+        "LOTSE_RABBITMQ_HOST": "127.0.0.1",
+        "LOTSE_RABBITMQ_USER": "guest",
+        "LOTSE_RABBITMQ_PASSWORD": "guest",
     }
     account = subprocess.run(
         [str(BACKEND_PYTHON), "-m", "backend", "create-user", "--role", "bot", "--username", "lotse-bot"],
-        cwd=REPO, env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "LOTSE_PROFILE": "production"},
-        capture_output=True, text=True, check=True,
+        cwd=REPO,
+        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "LOTSE_PROFILE": "production"},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     env["LOTSE_BOT_API_TOKEN"] = json.loads(account.stdout)["api_token"]
     stack = Stack(var_dir=tmp_path_factory.mktemp("var-production"), ports=PORTS, profile="production", extra_env=env)
@@ -64,13 +75,16 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack
             administer(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def test_production_profile_keeps_conversations_in_postgresql_and_publishes_events(production: tuple[Stack, str]) -> None:
+def test_production_profile_keeps_conversations_in_postgresql_and_publishes_events(
+    production: tuple[Stack, str],
+) -> None:
     stack, tracker_db = production
     events_before = rabbitmq_messages("lotse_events")
     sender = f"prod-{uuid.uuid4().hex}"
     answer = httpx.post(
         f"http://127.0.0.1:{PORTS.rasa}/webhooks/rest/webhook",
-        json={"sender": sender, "message": "Was kostet das beschleunigte Fachkräfteverfahren?"}, timeout=60,
+        json={"sender": sender, "message": "Was kostet das beschleunigte Fachkräfteverfahren?"},
+        timeout=60,
     )
     assert "411" in answer.json()[0]["text"]
     connection = psycopg2.connect(dbname=tracker_db, **POSTGRES)

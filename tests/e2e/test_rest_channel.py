@@ -81,7 +81,9 @@ def test_malformed_requests_get_400_with_a_json_error(bot_url: str, body: object
 
 
 def test_invalid_json_gets_400(bot_url: str) -> None:
-    answer = httpx.post(f"{bot_url}/webhooks/rest/webhook", content=b"{nope", headers={"content-type": "application/json"})
+    answer = httpx.post(
+        f"{bot_url}/webhooks/rest/webhook", content=b"{nope", headers={"content-type": "application/json"}
+    )
     assert answer.status_code == 400
 
 

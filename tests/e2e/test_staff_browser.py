@@ -21,7 +21,11 @@ def test_staff_ui_in_chromium(stack: Stack, tmp_path: Path) -> None:
     }
     run = subprocess.run(
         ["npx", "playwright", "test", "-c", "playwright.staff.config.ts"],
-        cwd=BROWSER_TESTS, env=env, capture_output=True, text=True, timeout=900,
+        cwd=BROWSER_TESTS,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     print(run.stdout[-6000:], run.stderr[-3000:])
     assert run.returncode == 0, f"Playwright failed:\n{run.stdout[-6000:]}\n{run.stderr[-3000:]}"

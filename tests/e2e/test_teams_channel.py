@@ -95,8 +95,9 @@ def test_signed_german_then_english_activities_get_the_bots_answer_in_their_lang
         widget = widget_answer(bot_url, language, FEE_QUESTION[language])
         assert texts(replies) == [shown_lines(message["text"]) for message in widget]
         assert "411" in replies[0]["text"] and marker in "\n".join(texts(replies))
-        assert all(re.search(r"(?<!\n)\n(?!\n)", reply.get("text") or "") is None for reply in replies), \
+        assert all(re.search(r"(?<!\n)\n(?!\n)", reply.get("text") or "") is None for reply in replies), (
             "a single line break would join the lines in Teams' markdown"
+        )
         posted = teams_standin.posted_to(teams.conversation["id"], before)
         assert posted and all(activity.authorization in bearer_tokens(teams_standin) for activity in posted)
         for reply in replies:
@@ -200,8 +201,16 @@ def notices_posted(standin: TeamsStandIn, conversation_id: str, since: int) -> L
     ],
 )
 def test_a_case_registered_in_teams_hears_its_status_change_at_once(
-    bot_url: str, backend_url: str, credentials: dict, teams_standin: TeamsStandIn,
-    locale: str, language: str, answers: Sequence[str], consent: str, organisation: str, thanks: str,
+    bot_url: str,
+    backend_url: str,
+    credentials: dict,
+    teams_standin: TeamsStandIn,
+    locale: str,
+    language: str,
+    answers: Sequence[str],
+    consent: str,
+    organisation: str,
+    thanks: str,
 ) -> None:
     teams = personal_chat(bot_url, teams_standin, locale)
     for answer in answers:

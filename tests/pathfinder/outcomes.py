@@ -61,8 +61,13 @@ def plays() -> Iterator[Play]:
         for language in LANGUAGES:
             starts = table["starts"][language]
             answers = [_answer(slot, spec, language) for slot, spec in outcome["answers"].items()]
-            yield Play(outcome["name"], language, starts[number % len(starts)], _in_asking_order(answers),
-                       tuple(outcome["expect"][language]))
+            yield Play(
+                outcome["name"],
+                language,
+                starts[number % len(starts)],
+                _in_asking_order(answers),
+                tuple(outcome["expect"][language]),
+            )
 
 
 def _story(play: Play) -> dict:

@@ -143,16 +143,12 @@ class BotFrameworkStandIn:
 
     async def _activity(self, request: web.Request) -> web.Response:
         if self.failures_to_serve:
-            return web.json_response(
-                {"error": {"code": "ServiceError"}}, status=self.failures_to_serve.pop(0)
-            )
+            return web.json_response({"error": {"code": "ServiceError"}}, status=self.failures_to_serve.pop(0))
         authorization = request.headers.get("Authorization")
         if authorization not in {f"Bearer {token}" for token in self.issued_tokens}:
             return web.json_response(
                 {"error": {"code": "Unauthorized", "message": "Authorization has been denied"}}, status=401
             )
         activity = await request.json()
-        self.activities.append(
-            ReceivedActivity(request.match_info["conversation_id"], authorization, activity)
-        )
+        self.activities.append(ReceivedActivity(request.match_info["conversation_id"], authorization, activity))
         return web.json_response({"id": f"activity-{len(self.activities)}"})
