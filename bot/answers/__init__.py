@@ -26,6 +26,7 @@ from bot.knowledge import (
     ValueOn,
     knowledge,
 )
+from bot.operator import assistant_of
 from bot.routing import occupation_group_for, occupation_groups
 
 ANSWERS_PATH = KNOWLEDGE_DIR / "answers.yml"
@@ -202,6 +203,8 @@ class _Rendering:
     def _placeholder(self, name: str, dative: bool, cite: bool) -> str:
         if name == "day":
             return format_date(self.day, self.language)
+        if name == "operator":
+            return assistant_of(self.language)
         lookup = self.kb.value_on(name, self.day)
         fact = lookup.fact
         if cite and fact.id not in self.cited:
