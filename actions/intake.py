@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Coroutine, Dict, List, Optional, Text, Tuple
 
@@ -49,7 +48,7 @@ from bot.intake_plan import (
 )
 from bot.pathfinder_dialogue import PATHFINDER_SLOTS
 from bot.privacy import consent_texts
-from bot.routing import match_municipality
+from bot.routing import find_place
 
 COMPANY_NAME_LENGTH = range(2, 201)
 OCCUPATION_LENGTH = range(2, 121)
@@ -96,22 +95,36 @@ def _email(typed: str) -> Reading:
 
 
 def _place_id(typed: str, last_first: bool = False) -> Optional[str]:
-    """The municipality named in the text ("Garbsn", "in 30823 Garbsen", "Neustadt a. Rbge."); with
+    """The municipality named in the text ("Garbsn", "in 30823 Garbsen", "Steinhude"); with
     `last_first`, the last one named ("nicht Laatzen, sondern Hemmingen")."""
-    words = [word for word in re.findall(r"[^\W\d_][\w.\-]+", typed) if len(word) > 2]
-    for candidate in (*reversed(words), typed) if last_first else (typed, *words):
-        match = match_municipality(candidate)
-        if match.inside_region and match.municipality:
-            return match.municipality.id
-    return None
+    found = find_place(typed, last_first)
+    return found.municipality.id if found.kind == "municipality" and found.municipality else None
 
 
-def _municipality(typed: str, choice: Optional[str], problem: str) -> Reading:
+PLACE_PROBLEMS = {  # what find_place found -> the message, per question
+    "workplace_municipality": {
+        "region": "municipality_which_town",
+        "outside": "municipality_outside_region",
+        "unknown": "invalid_municipality",
+    },
+    "residence_municipality": {
+        "region": "residence_which_town",
+        "outside": "residence_outside_region",
+        "unknown": "invalid_residence",
+    },
+}
+
+
+def _municipality(slot: str, typed: str, choice: Optional[str]) -> Reading:
+    problems = PLACE_PROBLEMS[slot]
     if choice == "outside_region":
-        return OUTSIDE_REGION, problem
+        return OUTSIDE_REGION, problems["unknown"]
     if choice == SKIP_CHOICE:
-        return SKIPPED, problem
-    return _place_id(typed), problem
+        return SKIPPED, problems["unknown"]
+    found = find_place(typed)
+    if found.kind == "municipality" and found.municipality:
+        return found.municipality.id, problems["unknown"]
+    return None, problems[found.kind]
 
 
 # Any text reads as one of these, so a confident question there is always taken as a question.
@@ -132,13 +145,13 @@ def read_field(slot: str, tracker: Tracker) -> Reading:
             parse_business_type(str(latest_entity(tracker, "business_type") or typed)),
             "invalid_business_type",
         ),
-        "workplace_municipality": lambda: _municipality(typed, choice, "invalid_municipality"),
+        "workplace_municipality": lambda: _municipality("workplace_municipality", typed, choice),
         "occupation": lambda: _bounded(typed, OCCUPATION_LENGTH, "invalid_occupation"),
         "nationality": lambda: (read_country(typed), "invalid_country"),
         "country_of_residence": lambda: (read_country(typed), "invalid_country"),
         "start_date": lambda: (_iso(read_start_date(typed, today())), "invalid_start_date"),
         "family_members": lambda: (read_count(str(choice or typed)), "invalid_family_members"),
-        "residence_municipality": lambda: _municipality(typed, choice, "invalid_residence"),
+        "residence_municipality": lambda: _municipality("residence_municipality", typed, choice),
         "contact_name": lambda: _bounded(typed, CONTACT_NAME_LENGTH, "invalid_contact_name"),
         "contact_email": lambda: _email(typed),
         "contact_phone": lambda: (read_phone(typed), "invalid_phone"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -23,6 +23,10 @@ from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError, ReloadingFile
 ZENTRALSTELLE_OPTIONAL_FROM = date(2025, 7, 1)
 ZENTRALSTELLE_SOLE_COMPETENCE = date(2026, 1, 1)
 MUNICIPALITY_CUTOFF = 85.0
+PLACE_KINDS = ("municipality", "region", "outside", "unknown")
+FUZZY_MIN_LENGTH = 5
+OUTSIDE_MARGIN = 5.0  # a typo is read as a Region name only if no outside place is within this many points
+SHORT_ANSWER_WORDS = 3
 OCCUPATION_CUTOFF = 88.0
 BUSINESS_TYPES = ("craft", "industry_trade", "neither")
 
@@ -46,6 +50,8 @@ class Municipality:
     name: str
     aliases: tuple[str, ...]
     after_entry_office: str
+    postcodes: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,23 @@ class MunicipalityMatch:
     @property
     def inside_region(self) -> bool:
         return self.municipality is not None
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """What a typed place means: one of the 21 ``municipality``s (also for its districts and postcodes),
+    the ``region`` as a whole (ask which town), a place ``outside`` the Region, or ``unknown``.
+    ``place`` is the name or postcode as recognised ("Steinhude", "Peine", "31224")."""
+
+    query: str
+    kind: str  # one of PLACE_KINDS
+    municipality: Municipality | None = None
+    place: str | None = None
+    score: float = 0.0
+
+    @property
+    def inside_region(self) -> bool:
+        return self.kind in ("municipality", "region")
 
 
 @dataclass(frozen=True)
@@ -106,11 +129,73 @@ def _parse_organisations(document: Any) -> dict[str, RoutingTarget]:
     return {key: RoutingTarget(key, raw["de"], raw["en"]) for key, raw in document["organisations"].items()}
 
 
-def _parse_municipalities(document: Any) -> tuple[Municipality, ...]:
-    return tuple(
-        Municipality(raw["id"], raw["name"], tuple(raw["aliases"]), raw["after_entry_office"])
-        for raw in document["municipalities"]
+def _parse_municipality(raw: Any) -> Municipality:
+    return Municipality(
+        raw["id"],
+        raw["name"],
+        tuple(raw["aliases"]),
+        raw["after_entry_office"],
+        tuple(str(code) for code in raw.get("postcodes", ())),
+        tuple(raw.get("districts", ())),
     )
+
+
+@dataclass(frozen=True)
+class _Name:
+    """One name of the gazetteer: a municipality (by name, alias or district), the Region, or outside."""
+
+    kind: str
+    label: str
+    municipality: Municipality | None = None
+    ambiguous_alone: bool = False  # "Neustadt": another place if a qualifier follows ("an der Weinstraße")
+    also_word: bool = False  # "Lehre", "Letter": in a longer text only after a place word
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    municipalities: tuple[Municipality, ...]
+    names: dict[tuple[str, ...], _Name]
+    postcodes: dict[str, Municipality]
+    near_words: frozenset[str]
+    longest: int
+
+
+def _name_key(name: str) -> tuple[str, ...]:
+    return tuple(normalise_name(name).split())
+
+
+def _parse_gazetteer(document: Any) -> Gazetteer:
+    places = tuple(_parse_municipality(raw) for raw in document["municipalities"])
+    raw_by_id = {raw["id"]: raw for raw in document["municipalities"]}
+    also_words = {_name_key(word) for word in document.get("also_words", ())}
+    names: dict[tuple[str, ...], _Name] = {}
+
+    def add(name: str, entry: _Name) -> None:
+        key = _name_key(name)
+        if key in names and names[key] != entry:
+            raise KnowledgeError(f"municipalities.yml: {name!r} is listed twice with different meanings")
+        names[key] = replace(entry, also_word=key in also_words)
+
+    for place in places:
+        ambiguous = bool(raw_by_id[place.id].get("ambiguous_alone"))
+        for name in (place.id.replace("_", " "), place.name, *place.aliases):
+            add(name, _Name("municipality", place.name, place, ambiguous_alone=ambiguous))
+        for district in place.districts:
+            add(district, _Name("municipality", district, place))
+    for name in document.get("region_names", ()):
+        add(name, _Name("region", name))
+    for phrase in document.get("outside_phrases", ()):
+        add(phrase, _Name("outside", ""))
+    for name in document.get("outside_places", ()):
+        add(name, _Name("outside", name))
+    postcodes: dict[str, Municipality] = {}
+    for place in places:
+        for code in place.postcodes:
+            if code in postcodes:
+                raise KnowledgeError(f"municipalities.yml: postcode {code} is listed twice")
+            postcodes[code] = place
+    near_words = frozenset(normalise_name(word) for word in document.get("near_words", ()))
+    return Gazetteer(places, names, postcodes, near_words, max(len(key) for key in names))
 
 
 def _parse_groups(document: Any) -> dict[str, OccupationGroup]:
@@ -121,7 +206,7 @@ def _parse_groups(document: Any) -> dict[str, OccupationGroup]:
 
 
 _organisations_file = ReloadingFile(KNOWLEDGE_DIR / "organisations.yml", _parse_organisations)
-_municipalities_file = ReloadingFile(KNOWLEDGE_DIR / "municipalities.yml", _parse_municipalities)
+_municipalities_file = ReloadingFile(KNOWLEDGE_DIR / "municipalities.yml", _parse_gazetteer)
 _groups_file = ReloadingFile(KNOWLEDGE_DIR / "recognition_bodies.yml", _parse_groups)
 
 
@@ -133,9 +218,13 @@ def organisation(org_id: str) -> RoutingTarget:
         raise KnowledgeError(f"unknown organisation id: {org_id!r}") from None
 
 
-def municipalities() -> tuple[Municipality, ...]:
-    result: tuple[Municipality, ...] = _municipalities_file.get()
+def gazetteer() -> Gazetteer:
+    result: Gazetteer = _municipalities_file.get()
     return result
+
+
+def municipalities() -> tuple[Municipality, ...]:
+    return gazetteer().municipalities
 
 
 def occupation_groups() -> dict[str, OccupationGroup]:
@@ -153,27 +242,143 @@ def normalise_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", ascii_only).strip()
 
 
-def _municipality_choices() -> dict[str, Municipality]:
-    choices: dict[str, Municipality] = {}
-    for municipality in municipalities():
-        for name in (municipality.id.replace("_", " "), municipality.name, *municipality.aliases):
-            choices[normalise_name(name)] = municipality
-    return choices
-
-
 def match_municipality(text: str) -> MunicipalityMatch:
-    """Find one of the 21 municipalities by name, tolerating typos; otherwise 'outside the Region'."""
-    query = normalise_name(text)
-    choices = _municipality_choices()
-    if query in choices:
-        return MunicipalityMatch(text, choices[query], 100.0)
-    first_word = query.split(" ", 1)[0]
-    if first_word in choices:  # "Hannover-Linden", "Garbsen Berenbostel": a district of the municipality
-        return MunicipalityMatch(text, choices[first_word], 100.0)
-    best = process.extractOne(query, list(choices), scorer=fuzz.ratio, score_cutoff=MUNICIPALITY_CUTOFF)
+    """One of the 21 municipalities named in ``text`` (see ``find_place``); otherwise 'outside the Region'."""
+    found = find_place(text)
+    return MunicipalityMatch(text, found.municipality, found.score)
+
+
+def find_place(text: str, last_first: bool = False) -> PlaceMatch:
+    """What place ``text`` names, for a short answer ("Garbsn", "30823", "Steinhude") or a sentence
+    ("Wir sitzen in Peine bei Hannover"). Exact names and postcodes first: the longest name wins, and a
+    postcode beats a name; "bei/nahe/near Hannover" is a reference point, not the place. Only then typos,
+    and only of names in the Region that no outside place ("Lehre" ~ "Lehrte") comes as close to.
+    With ``last_first`` the last place named counts ("nicht Laatzen, sondern Hemmingen")."""
+    gaz = gazetteer()
+    originals = _WORD.findall(text)
+    words = [normalise_name(word) for word in originals]
+    found = _exact_hits(words, gaz)
+    hits = _kept_hits(found, words, gaz)
+    postcodes = [hit for hit in hits if hit.postcode]
+    specific = postcodes or [hit for hit in hits if hit.name.kind != "region"]
+    if specific:
+        hit = specific[-1] if last_first else specific[0]
+        return PlaceMatch(text, hit.name.kind, hit.name.municipality, hit.label or None, 100.0)
+    if hits:
+        return PlaceMatch(text, "region", None, hits[0].label, 100.0)
+    named = {index for hit in found for index in range(hit.start, hit.end)}  # "bei Hannover" is no typo either
+    return _typo_match(text, [("" if index in named else word) for index, word in enumerate(words)], gaz)
+
+
+_WORD = re.compile(r"[^\W_]+")
+_POSTCODE = re.compile(r"^\d{5}$")
+_NOT_A_POSTCODE_AFTER = frozenset({"euro", "eur", "brutto", "netto", "gross", "pro", "per", "im", "jahr", "monat"})
+_FILLER = frozenset({"von", "der", "dem", "den", "the", "of", "to", "from", "zu", "zur", "zum"})
+_QUALIFIERS = frozenset({"an", "am", "a", "in", "im", "i", "bei", "b", "ob", "auf", "der", "d"})
+_PLACE_WORDS = frozenset(
+    {"in", "im", "nach", "aus", "bei", "at", "near", "from", "to", "ort", "arbeitsort", "wohnort", "standort", "sitz"}
+)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    name: _Name
+    label: str
+    postcode: bool = False
+
+
+def _exact_hits(words: list[str], gaz: Gazetteer) -> list[_Hit]:
+    hits: list[_Hit] = []
+    index = 0
+    while index < len(words):
+        hit = _longest_name_at(index, words, gaz) or _postcode_at(index, words, gaz)
+        hits += [hit] if hit else []
+        index = hit.end if hit else index + 1
+    return hits
+
+
+def _longest_name_at(index: int, words: list[str], gaz: Gazetteer) -> _Hit | None:
+    for length in range(min(gaz.longest, len(words) - index), 0, -1):
+        name = gaz.names.get(tuple(words[index : index + length]))
+        if name is None:
+            continue
+        in_context = len(words) <= SHORT_ANSWER_WORDS or (index > 0 and words[index - 1] in _PLACE_WORDS)
+        if name.also_word and not in_context:
+            return None
+        return _Hit(index, index + length, name, name.label)
+    return None
+
+
+def _postcode_at(index: int, words: list[str], gaz: Gazetteer) -> _Hit | None:
+    word = words[index]
+    following = words[index + 1] if index + 1 < len(words) else ""
+    if not _POSTCODE.match(word) or following in _NOT_A_POSTCODE_AFTER:
+        return None
+    place = gaz.postcodes.get(word)
+    name = _Name("municipality", place.name, place) if place else _Name("outside", word)
+    return _Hit(index, index + 1, name, word, postcode=True)
+
+
+def _kept_hits(hits: list[_Hit], words: list[str], gaz: Gazetteer) -> list[_Hit]:
+    """Drops reference points ("bei Hannover"); a bare ambiguous name with another qualifier
+    ("Neustadt an der Weinstraße") is another place, outside the Region."""
+    kept = []
+    for position, hit in enumerate(hits):
+        if _after_near_word(hit, words, gaz):
+            continue
+        if (
+            hit.name.ambiguous_alone
+            and hit.end - hit.start == 1
+            and _qualified_elsewhere(hit, hits[position + 1 :], words)
+        ):
+            hit = _Hit(hit.start, hit.end, _Name("outside", " ".join(words[hit.start : hit.end + 3])), hit.label)
+        kept.append(hit)
+    return kept
+
+
+def _after_near_word(hit: _Hit, words: list[str], gaz: Gazetteer) -> bool:
+    before = hit.start - 1
+    while before >= 0 and words[before] in _FILLER:
+        before -= 1
+    return before >= 0 and words[before] in gaz.near_words
+
+
+def _qualified_elsewhere(hit: _Hit, later: list[_Hit], words: list[str]) -> bool:
+    if hit.end >= len(words) or words[hit.end] not in _QUALIFIERS:
+        return False
+    following = later[0] if later else None
+    near_hannover = following is not None and (
+        following.name.kind == "region"
+        or (following.name.municipality is not None and following.name.municipality.id == "hannover")
+    )
+    return not near_hannover
+
+
+def _typo_match(text: str, words: list[str], gaz: Gazetteer) -> PlaceMatch:
+    inside = {" ".join(key): name for key, name in gaz.names.items() if name.kind == "municipality"}
+    outside = [" ".join(key) for key, name in gaz.names.items() if name.kind == "outside" and name.label]
+    candidates = [key for key, name in inside.items() if len(key) >= FUZZY_MIN_LENGTH and not name.also_word]
+    best: tuple[float, _Name] | None = None
+    for chunk in _chunks(words, gaz):
+        found = process.extractOne(chunk, candidates, scorer=fuzz.ratio, score_cutoff=MUNICIPALITY_CUTOFF)
+        if found is None or (best is not None and found[1] <= best[0]):
+            continue
+        rival = process.extractOne(chunk, outside, scorer=fuzz.ratio)
+        if rival is None or rival[1] < found[1] - OUTSIDE_MARGIN:
+            best = (float(found[1]), inside[found[0]])
     if best is None:
-        return MunicipalityMatch(text, None, 0.0)
-    return MunicipalityMatch(text, choices[best[0]], float(best[1]))
+        return PlaceMatch(text, "unknown")
+    return PlaceMatch(text, "municipality", best[1].municipality, best[1].label, best[0])
+
+
+def _chunks(words: list[str], gaz: Gazetteer) -> list[str]:
+    """Single words and pairs that could be a mistyped name (not numbers, not "bei"/"near")."""
+    usable = [word if len(word) > 2 and not word.isdigit() and word not in gaz.near_words else "" for word in words]
+    singles = [word for word in usable if len(word) >= FUZZY_MIN_LENGTH]
+    pairs = [f"{a} {b}" for a, b in zip(usable, usable[1:]) if a and b]
+    return singles + pairs
 
 
 def municipality_by_id(municipality_id: str) -> Municipality | None:

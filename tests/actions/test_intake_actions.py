@@ -59,10 +59,46 @@ async def test_workplace_is_matched_with_typos(typed: str, place: str) -> None:
     assert result["workplace_municipality"] == place
 
 
-async def test_a_place_outside_the_region_is_asked_again_with_a_way_out() -> None:
-    result, said = await extract("workplace_municipality", asked("workplace_municipality", "Hildesheim"))
+@pytest.mark.parametrize(
+    "typed", ["Hildesheim", "Lehre", "Gehrde", "Peine bei Hannover", "Celle, nahe Hannover", "31224"]
+)
+async def test_a_place_outside_the_region_is_named_as_outside_with_a_way_out(typed: str) -> None:
+    result, said = await extract("workplace_municipality", asked("workplace_municipality", typed))
     assert result["workplace_municipality"] is None
-    assert said == [text("invalid_municipality", "en")]
+    assert said == [text("municipality_outside_region", "en")]
+
+
+async def test_an_unknown_place_is_asked_again() -> None:
+    result, said = await extract("workplace_municipality", asked("workplace_municipality", "Kleinkleckersdorf"))
+    assert result["workplace_municipality"] is None and said == [text("invalid_municipality", "en")]
+
+
+@pytest.mark.parametrize(
+    ("slot", "message"),
+    [("workplace_municipality", "municipality_which_town"), ("residence_municipality", "residence_which_town")],
+)
+async def test_the_region_as_a_whole_is_asked_which_town(slot: str, message: str) -> None:
+    result, said = await extract(slot, asked(slot, "Region Hannover"))
+    assert result[slot] is None and said == [text(message, "en")]
+
+
+@pytest.mark.parametrize(
+    ("slot", "typed", "place"),
+    [
+        ("workplace_municipality", "Steinhude", "wunstorf"),
+        ("workplace_municipality", "Lehrte", "lehrte"),
+        ("residence_municipality", "Misburg", "hannover"),
+        ("residence_municipality", "30989", "gehrden"),
+    ],
+)
+async def test_districts_and_postcodes_resolve_to_their_municipality(slot: str, typed: str, place: str) -> None:
+    result, _ = await extract(slot, asked(slot, typed))
+    assert result[slot] == place
+
+
+async def test_a_residence_outside_the_region_says_which_office_then_applies() -> None:
+    result, said = await extract("residence_municipality", asked("residence_municipality", "Peine"))
+    assert result["residence_municipality"] is None and said == [text("residence_outside_region", "en")]
 
 
 @pytest.mark.parametrize(

@@ -32,9 +32,11 @@ def test_region_has_exactly_the_21_municipalities_of_the_facts() -> None:
     assert sorted(ids) == sorted([*SURROUNDING, "hannover"])
 
 
-def test_municipality_file_invents_no_postcodes() -> None:
-    raw = yaml.safe_load((KNOWLEDGE_DIR / "municipalities.yml").read_text(encoding="utf-8"))
-    assert all("postcode" not in str(entry).lower() for entry in raw["municipalities"])
+def test_municipality_file_names_the_sources_of_its_postcodes_and_districts() -> None:
+    raw_text = (KNOWLEDGE_DIR / "municipalities.yml").read_text(encoding="utf-8")
+    assert "# - postcodes:" in raw_text and "# - districts" in raw_text and "# - outside_places:" in raw_text
+    raw = yaml.safe_load(raw_text)
+    assert all(entry["postcodes"] for entry in raw["municipalities"]), "every municipality has its postcodes"
 
 
 @pytest.mark.parametrize(
