@@ -3,7 +3,9 @@
 Rules (facts.md sections 5 and 6):
 - pre-check: craft -> Handwerkskammer Hannover; industry/trade -> IHK Hannover; otherwise Welcome Center.
 - recognition body: by occupation group (IHK Hannover, not IHK FOSA; HWK Hannover; LS Lüneburg;
-  NiZzA; ZAB; Ingenieurkammer); teachers and educators -> referral, the body is not verified.
+  NiZzA; ZAB, also for engineers' degrees - the Ingenieurkammer only for the protected title); teachers,
+  educators and other regulated academic professions (pharmacists, vets, psychotherapists) -> referral,
+  the licensing authority is not in the facts; IT specialists without a degree -> none needed.
 - forward_to: from 2026-01-01 the Zentralstelle; before, the ABH at the place of work.
 - after-entry office: the worker's residence (Hannover city -> city ABH, the other 20 -> Region ABH).
 """
@@ -91,6 +93,7 @@ class OccupationGroup:
     regulated: bool
     note: str
     occupations: tuple[str, ...]
+    title_body: str | None = None  # decides on a protected title only ("Ingenieur"), not needed for the visa
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,9 @@ def _parse_gazetteer(document: Any) -> Gazetteer:
 
 def _parse_groups(document: Any) -> dict[str, OccupationGroup]:
     return {
-        key: OccupationGroup(key, raw["body"], bool(raw["regulated"]), raw["note"], tuple(raw["occupations"]))
+        key: OccupationGroup(
+            key, raw["body"], bool(raw["regulated"]), raw["note"], tuple(raw["occupations"]), raw.get("title_body")
+        )
         for key, raw in document["groups"].items()
     }
 
@@ -409,7 +414,9 @@ def _group_for_case(case: RoutingCase) -> OccupationGroup | None:
     if case.occupation_group:
         return groups.get(case.occupation_group)
     listed = occupation_group_for(case.occupation) if case.occupation else None
-    if listed is not None and (listed.regulated or case.qualification_type != "university"):
+    if listed is not None and listed.id == "it":
+        return _it_group_by_qualification(case.qualification_type)
+    if listed is not None and (listed.regulated or listed.title_body or case.qualification_type != "university"):
         return listed
     if case.qualification_type == "university":
         return groups["university"]
@@ -418,22 +425,43 @@ def _group_for_case(case: RoutingCase) -> OccupationGroup | None:
     return None
 
 
+def _it_group_by_qualification(qualification_type: str | None) -> OccupationGroup | None:
+    """IT work: a degree goes to the ZAB, a vocational qualification (Fachinformatiker) to the IHK."""
+    group_id = {"university": "university", "vocational": "ihk"}.get(qualification_type or "")
+    return occupation_groups()[group_id] if group_id else None
+
+
 def _chamber_group_by_business(business_type: str) -> OccupationGroup | None:
     """An unlisted vocational occupation: the employer's chamber is the best available guess."""
     group_id = {"craft": "craft", "industry_trade": "ihk"}.get(business_type)
     return occupation_groups()[group_id] if group_id else None
 
 
+def _works_in_it(case: RoutingCase) -> bool:
+    listed = occupation_group_for(case.occupation) if case.occupation else None
+    named_it = listed is not None and (listed.id == "it" or "informatik" in normalise_name(case.occupation or ""))
+    return case.qualification_type == "it_experience" or named_it or case.occupation_group == "it"
+
+
 def recognition_body(case: RoutingCase) -> tuple[RoutingTarget | None, str | None]:
     """The body that recognises the qualification, or None with the reason.
 
-    An occupation that is not listed is routed by the employer's chamber; the note says so.
+    IT specialists without a degree need no recognition (§ 6 BeschV, § 18g Abs. 2); without any formal
+    qualification there is nothing to recognise. An occupation that is not listed is routed by the
+    employer's chamber; the note says so. Engineers go to the ZAB for the visa; the note names the
+    Ingenieurkammer, which decides only on the protected title.
     """
+    if case.qualification_type in ("it_experience", "none") and _works_in_it(case):
+        return None, "recognition_not_needed_it_specialist"
+    if case.qualification_type == "none":
+        return None, "recognition_not_possible_without_qualification"
     group = _group_for_case(case)
     if group is None:
         return None, "recognition_body_unknown"
     if group.body is None:
         return None, f"recognition_body_unverified_{group.id}"
+    if group.title_body:
+        return organisation(group.body), f"title_only_{group.title_body}"
     listed = case.occupation_group or (case.occupation and occupation_group_for(case.occupation))
     note = None if listed or group.id in ("university", "dab") else "recognition_body_assumed_from_business_type"
     return organisation(group.body), note

@@ -16,7 +16,9 @@ from bot.knowledge import MissingValue, knowledge
 DAY = date(2026, 11, 26)
 LANGUAGES = ("de", "en")
 RESIDENCE_TITLES = ("18a", "18b", "blue_card", "19c2", "16d", "16a", "chancenkarte", "it_specialist")
-OCCUPATION_GROUPS = ("ihk", "craft", "health", "doctors", "teachers", "erzieher", "engineer", "university", "dab")
+OCCUPATION_GROUPS = (
+    "ihk", "craft", "health", "doctors", "teachers", "erzieher", "engineer", "university", "dab", "it", "regulated_academic"
+)  # fmt: skip
 ZENTRALSTELLE_CONTACT = ("0541 66888 200", "fachkraefteeinwanderung@lab.niedersachsen.de")
 MONEY = {
     "de": re.compile(r"\d{1,3}(?:\.\d{3})*(?:,\d+)?(?:–\d{1,3}(?:\.\d{3})*(?:,\d+)?)? €"),

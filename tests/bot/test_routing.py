@@ -65,7 +65,6 @@ def test_unknown_business_type_is_refused() -> None:
         (RoutingCase(occupation="Pflegefachfrau", qualification_type="vocational"), "ls_lueneburg"),
         (RoutingCase(occupation="Krankenschwster", qualification_type="vocational"), "ls_lueneburg"),
         (RoutingCase(occupation="Zahnarzt", qualification_type="university"), "nizza"),
-        (RoutingCase(occupation="Ingenieur", qualification_type="university"), "ingenieurkammer_niedersachsen"),
         (RoutingCase(occupation="Data Scientist", qualification_type="university"), "zab"),
         (RoutingCase(occupation_group="dab"), "zab"),
     ],
@@ -74,6 +73,46 @@ def test_recognition_body_by_occupation(case: RoutingCase, expected: str) -> Non
     body, note = recognition_body(case)
     assert body is not None and body.id == expected
     assert note in (None, "recognition_body_assumed_from_business_type")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        RoutingCase(occupation="Softwareentwickler", qualification_type="it_experience"),
+        RoutingCase(business_type="industry_trade", occupation="Fachinformatiker", qualification_type="it_experience"),
+        RoutingCase(business_type="industry_trade", occupation="Fachinformatiker", qualification_type="none"),
+        RoutingCase(business_type="industry_trade", occupation="software developer", qualification_type="none"),
+        RoutingCase(business_type="industry_trade", qualification_type="it_experience"),
+    ],
+)
+def test_it_specialists_without_a_degree_need_no_recognition_body(case: RoutingCase) -> None:
+    assert recognition_body(case) == (None, "recognition_not_needed_it_specialist")
+
+
+@pytest.mark.parametrize(("qualification", "expected"), [("university", "zab"), ("vocational", "ihk_hannover")])
+def test_it_specialists_with_a_qualification_go_to_the_body_for_it(qualification: str, expected: str) -> None:
+    body, _ = recognition_body(RoutingCase(occupation="Softwareentwickler", qualification_type=qualification))
+    assert body is not None and body.id == expected
+
+
+def test_without_any_formal_qualification_there_is_nothing_to_recognise() -> None:
+    case = RoutingCase(business_type="craft", occupation="Tischler", qualification_type="none")
+    assert recognition_body(case) == (None, "recognition_not_possible_without_qualification")
+
+
+@pytest.mark.parametrize(
+    "occupation", ["Apotheker", "Apothekerin", "pharmacist", "Tierärztin", "veterinarian", "Psychotherapeut"]
+)
+def test_regulated_academic_professions_get_the_licensing_referral_not_the_zab(occupation: str) -> None:
+    body, note = recognition_body(RoutingCase(occupation=occupation, qualification_type="university"))
+    assert body is None and note == "recognition_body_unverified_regulated_academic"
+
+
+@pytest.mark.parametrize("occupation", ["Ingenieur", "Bauingenieurin", "mechanical engineer"])
+def test_engineers_go_to_the_zab_for_the_visa_and_the_chamber_only_for_the_title(occupation: str) -> None:
+    body, note = recognition_body(RoutingCase(occupation=occupation, qualification_type="university"))
+    assert body is not None and body.id == "zab"
+    assert note == "title_only_ingenieurkammer_niedersachsen"
 
 
 def test_ihk_occupations_go_to_ihk_hannover_never_ihk_fosa() -> None:
