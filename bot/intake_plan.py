@@ -87,7 +87,10 @@ def summary_lines(case: Mapping[str, Any], routing: Routing, findings: list[str]
         for field in SUMMARY_FIELDS
         if answered(case.get(field))
     ]
-    lines.append(f"• {text('summary_pre_check_org', language)}: {routing.pre_check_org.name(language)}")
+    label = "summary_first_advice_org" if routing.pre_check_org.id == "welcome_center" else "summary_pre_check_org"
+    lines.append(f"• {text(label, language)}: {routing.pre_check_org.name(language)}")
+    if routing.notes.get("pre_check_org") == "cooperation_continuation_unverified" and label == "summary_pre_check_org":
+        lines.append(f"• {text('summary_pre_check_unconfirmed', language)}")
     office = routing.after_entry_office
     after_entry = office.name(language) if office else text("after_entry_depends", language)
     lines.append(f"• {text('summary_after_entry_office', language)}: {after_entry}")
