@@ -8,6 +8,8 @@ from typing import Dict
 
 import yaml
 
+from bot.operator import assistant_of
+
 DEFAULT_PRIVACY_FILE = Path(__file__).resolve().parent.parent / "settings" / "privacy.yml"
 
 
@@ -19,7 +21,9 @@ def _settings() -> dict:
 def consent_texts(language: str, pre_check_org: str) -> Dict[str, str]:
     settings = _settings()
     return {
-        "controller": settings["controller"][language].format(pre_check_org=pre_check_org),
+        "controller": settings["controller"][language].format(
+            pre_check_org=pre_check_org, operator=assistant_of(language)
+        ),
         "legal_basis": settings["legal_basis"][language],
         "retention": settings["retention"][language],
     }

@@ -52,3 +52,12 @@ def test_capabilities_answer_names_whoever_the_settings_name(
     custom.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("LOTSE_OPERATOR_FILE", str(custom))
     assert "Beispiel-Kammer" in render("capabilities", language, DAY).text
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_privacy_notice_names_the_operator_from_the_same_settings(language: str) -> None:
+    from bot.privacy import consent_texts
+
+    controller = consent_texts(language, "IHK Hannover")["controller"]
+    assert "IHK Hannover" in controller and assistant_of(language) in controller
+    assert not any(authority in controller for authority in AUTHORITIES)
