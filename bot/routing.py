@@ -191,6 +191,8 @@ def _parse_gazetteer(document: Any) -> Gazetteer:
         add(phrase, _Name("outside", ""))
     for name in document.get("outside_places", ()):
         add(name, _Name("outside", name))
+    for name in document.get("organisation_names", ()):
+        add(name, _Name("organisation", name))
     postcodes: dict[str, Municipality] = {}
     for place in places:
         for code in place.postcodes:
@@ -263,7 +265,7 @@ def find_place(text: str, last_first: bool = False) -> PlaceMatch:
     originals = _WORD.findall(text)
     words = [normalise_name(word) for word in originals]
     found = _exact_hits(words, gaz)
-    hits = _kept_hits(found, words, gaz)
+    hits = [hit for hit in _kept_hits(found, words, gaz) if hit.name.kind != "organisation"]
     postcodes = [hit for hit in hits if hit.postcode]
     specific = postcodes or [hit for hit in hits if hit.name.kind != "region"]
     if specific:

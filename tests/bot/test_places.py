@@ -134,6 +134,8 @@ PLACES = [
     ("Er hat eine Lehre als Koch und arbeitet in Garbsen", "garbsen"),
     ("Gehalt 30900 Euro, Arbeitsort Laatzen", "laatzen"),
     ("We are based in Hanover-Linden", "hannover"),
+    ("Wir sind Mitglied der IHK Hannover und sitzen in Lehrte", "lehrte"),
+    ("Handwerkskammer Hannover", UNKNOWN),
 ]
 
 
