@@ -253,9 +253,12 @@ def _answered_latest_first(tracker: Tracker) -> List[str]:
 
 def _corrected_value(slot: str, tracker: Tracker, typed: str) -> Optional[Any]:
     """The new value when the correction carries one ("nein, Garbsen", "die Mail ist a@b.de")."""
-    if slot in PLACE_FIELDS:
+    if slot in PLACE_FIELDS:  # the whole text first: "nein, Peine bei Hannover" is not Hannover
+        found = find_place(typed, last_first=True)
         named = latest_entity(tracker, "municipality")
-        return _place_id(str(named)) if named else _place_id(typed, last_first=True)
+        if found.kind == "unknown" and named:
+            return _place_id(str(named))
+        return found.municipality.id if found.kind == "municipality" and found.municipality else None
     if slot == "contact_email":
         return find_email(typed)
     if slot == "contact_phone":

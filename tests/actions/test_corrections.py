@@ -67,6 +67,11 @@ async def test_no_and_a_place_at_the_summary_changes_the_workplace_and_asks_cons
     assert "Garbsen" in said[0] and "Arbeitsort" in said[0]
 
 
+async def test_a_place_near_hannover_is_not_taken_for_hannover_in_a_correction() -> None:
+    slots, said = await run("nein, Peine bei Hannover", "deny", "consent", [entity("municipality", "Hannover")])
+    assert slots.get("workplace_municipality") is None and slots["requested_slot"] == "workplace_municipality"
+
+
 async def test_a_place_named_last_wins_and_the_residence_can_be_meant() -> None:
     typed = "Der Wohnort ist nicht Laatzen, sondern Hemmingen"
     entities = [entity("field", "residence_municipality")]
