@@ -280,6 +280,7 @@ def find_place(text: str, last_first: bool = False) -> PlaceMatch:
 _WORD = re.compile(r"[^\W_]+")
 _POSTCODE = re.compile(r"^\d{5}$")
 _NOT_A_POSTCODE_AFTER = frozenset({"euro", "eur", "brutto", "netto", "gross", "pro", "per", "im", "jahr", "monat"})
+_POSTCODE_WORDS = frozenset({"plz", "postleitzahl", "postcode", "zip"})
 _FILLER = frozenset({"von", "der", "dem", "den", "the", "of", "to", "from", "zu", "zur", "zum"})
 _QUALIFIERS = frozenset({"an", "am", "a", "in", "im", "i", "bei", "b", "ob", "auf", "der", "d"})
 _PLACE_WORDS = frozenset(
@@ -319,9 +320,15 @@ def _longest_name_at(index: int, words: list[str], gaz: Gazetteer) -> _Hit | Non
 
 
 def _postcode_at(index: int, words: list[str], gaz: Gazetteer) -> _Hit | None:
+    """A postcode is a short answer ("31224"), comes before a name ("30823 Garbsen") or after "PLZ"/"in";
+    not part of a phone number ("05131 44 55 66") or an amount ("30900 Euro")."""
     word = words[index]
-    following = words[index + 1] if index + 1 < len(words) else ""
-    if not _POSTCODE.match(word) or following in _NOT_A_POSTCODE_AFTER:
+    before = words[index - 1] if index > 0 else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    if not _POSTCODE.match(word) or before.isdigit() or after.isdigit() or after in _NOT_A_POSTCODE_AFTER:
+        return None
+    placed = len(words) <= SHORT_ANSWER_WORDS or after.isalpha() or before in _PLACE_WORDS | _POSTCODE_WORDS
+    if not placed:
         return None
     place = gaz.postcodes.get(word)
     name = _Name("municipality", place.name, place) if place else _Name("outside", word)
@@ -381,8 +388,18 @@ def _typo_match(text: str, words: list[str], gaz: Gazetteer) -> PlaceMatch:
 
 
 def _chunks(words: list[str], gaz: Gazetteer) -> list[str]:
-    """Single words and pairs that could be a mistyped name (not numbers, not "bei"/"near")."""
-    usable = [word if len(word) > 2 and not word.isdigit() and word not in gaz.near_words else "" for word in words]
+    """Single words and pairs that could be a mistyped name (not numbers, not "bei"/"near"). In a longer
+    text only words after a place word ("in Garbsn"), so "anderen" is not read as Anderten."""
+    short = len(words) <= SHORT_ANSWER_WORDS
+    usable = [
+        word
+        if len(word) > 2
+        and not word.isdigit()
+        and word not in gaz.near_words
+        and (short or (index > 0 and words[index - 1] in _PLACE_WORDS))
+        else ""
+        for index, word in enumerate(words)
+    ]
     singles = [word for word in usable if len(word) >= FUZZY_MIN_LENGTH]
     pairs = [f"{a} {b}" for a, b in zip(usable, usable[1:]) if a and b]
     return singles + pairs

@@ -136,6 +136,12 @@ PLACES = [
     ("We are based in Hanover-Linden", "hannover"),
     ("Wir sind Mitglied der IHK Hannover und sitzen in Lehrte", "lehrte"),
     ("Handwerkskammer Hannover", UNKNOWN),
+    ("Wir sitzen in Garbsn und suchen einen Koch", "garbsen"),
+    # ordinary words and numbers in longer messages are no places
+    ("Sitzt da ein Mensch am anderen Ende?", UNKNOWN),
+    ("Welche Gebühren bleiben an mir hängen?", UNKNOWN),
+    ("Telefon 05131 44 55 66", UNKNOWN),
+    ("Das Gehalt liegt bei 30900 im Jahr", UNKNOWN),
 ]
 
 
