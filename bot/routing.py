@@ -25,6 +25,7 @@ from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError, ReloadingFile
 ZENTRALSTELLE_OPTIONAL_FROM = date(2025, 7, 1)
 ZENTRALSTELLE_SOLE_COMPETENCE = date(2026, 1, 1)
 MUNICIPALITY_CUTOFF = 85.0
+DISTRICT_CUTOFF = 90.0
 PLACE_KINDS = ("municipality", "region", "outside", "unknown")
 FUZZY_MIN_LENGTH = 5
 OUTSIDE_MARGIN = 5.0  # a typo is read as a Region name only if no outside place is within this many points
@@ -377,7 +378,7 @@ def _typo_match(text: str, words: list[str], gaz: Gazetteer) -> PlaceMatch:
     best: tuple[float, _Name] | None = None
     for chunk in _chunks(words, gaz):
         found = process.extractOne(chunk, candidates, scorer=fuzz.ratio, score_cutoff=MUNICIPALITY_CUTOFF)
-        if found is None or (best is not None and found[1] <= best[0]):
+        if found is None or (best is not None and found[1] <= best[0]) or found[1] < _cutoff(inside[found[0]]):
             continue
         rival = process.extractOne(chunk, outside, scorer=fuzz.ratio)
         if rival is None or rival[1] < found[1] - OUTSIDE_MARGIN:
@@ -385,6 +386,12 @@ def _typo_match(text: str, words: list[str], gaz: Gazetteer) -> PlaceMatch:
     if best is None:
         return PlaceMatch(text, "unknown")
     return PlaceMatch(text, "municipality", best[1].municipality, best[1].label, best[0])
+
+
+def _cutoff(name: _Name) -> float:
+    """Districts are many and short ("Anderten" ~ "andere"): their typos must come closer."""
+    is_district = name.municipality is not None and name.label != name.municipality.name
+    return DISTRICT_CUTOFF if is_district else MUNICIPALITY_CUTOFF
 
 
 def _chunks(words: list[str], gaz: Gazetteer) -> list[str]:

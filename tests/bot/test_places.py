@@ -140,6 +140,8 @@ PLACES = [
     # ordinary words and numbers in longer messages are no places
     ("Sitzt da ein Mensch am anderen Ende?", UNKNOWN),
     ("Welche Gebühren bleiben an mir hängen?", UNKNOWN),
+    ("Andere Sprache bitte", UNKNOWN),
+    ("Steinhudee", "wunstorf"),
     ("Telefon 05131 44 55 66", UNKNOWN),
     ("Das Gehalt liegt bei 30900 im Jahr", UNKNOWN),
 ]
