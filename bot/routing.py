@@ -263,8 +263,7 @@ def find_place(text: str, last_first: bool = False) -> PlaceMatch:
     and only of names in the Region that no outside place ("Lehre" ~ "Lehrte") comes as close to.
     With ``last_first`` the last place named counts ("nicht Laatzen, sondern Hemmingen")."""
     gaz = gazetteer()
-    originals = _WORD.findall(text)
-    words = [normalise_name(word) for word in originals]
+    words = [normalise_name(word) for word in _WORD.findall(text)]
     found = _exact_hits(words, gaz)
     hits = [hit for hit in _kept_hits(found, words, gaz) if hit.name.kind != "organisation"]
     postcodes = [hit for hit in hits if hit.postcode]
