@@ -85,7 +85,7 @@ def test_declined_consent_creates_no_ticket(german: Conversation) -> None:
 def test_invalid_answers_are_explained_and_asked_again(german: Conversation) -> None:
     for answer in CARPENTER_IN_GARBSEN_DE[:3]:
         german.say_text(answer)
-    assert "21 Städte" in german.say_text("Hildesheim")
+    assert "21 Städte" in german.say_text("Kleinkleckersdorf")
     german.say_text("Garbsen")
     german.say_text("Tischler")
     german.say_text('/inform{"choice": "none"}')
@@ -98,3 +98,12 @@ def test_a_place_outside_the_region_ends_with_what_to_do(english: Conversation) 
     english.say_text("Hamburg")
     reply = english.say_text('/inform{"choice": "outside_region"}')
     assert "outside the Region Hannover" in reply and not REFERENCE.search(reply)
+
+
+def test_places_near_hannover_the_region_and_villages_are_read_as_people_mean_them(german: Conversation) -> None:
+    for answer in CARPENTER_IN_GARBSEN_DE[:3]:
+        german.say_text(answer)
+    assert "außerhalb der Region Hannover" in german.say_text("Peine bei Hannover")
+    assert "außerhalb der Region Hannover" in german.say_text("Lehre")
+    assert "21 Städte" in german.say_text("Region Hannover")
+    assert "Für welchen Beruf" in german.say_text("Steinhude")  # Wunstorf: the next question comes
