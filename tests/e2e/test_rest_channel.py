@@ -5,17 +5,26 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from bot.operator import assistant_of
 from conftest import Conversation
 
 
 def test_german_greeting_discloses_an_automated_assistant_and_offers_buttons(german: Conversation) -> None:
     messages = german.say("Hallo")
     assert "automatisierter Assistent" in messages[0]["text"]
+    assert assistant_of("de") in messages[0]["text"] and "{" not in messages[0]["text"]  # settings/operator.yml
     assert {"title": "Fall anmelden", "payload": "/start_intake"} in messages[0]["buttons"]
 
 
 def test_english_greeting_discloses_an_automated_assistant(english: Conversation) -> None:
-    assert "automated assistant" in english.say_text("Hello")
+    greeting = english.say_text("Hello")
+    assert "automated assistant" in greeting and assistant_of("en") in greeting
+
+
+def test_bot_challenge_names_the_operator_not_an_authority(german: Conversation) -> None:
+    german.say_text("Hallo")
+    reply = german.say_text("Bist du ein Bot?")
+    assert assistant_of("de") in reply and "keine Behörde" in reply
 
 
 def test_fee_answer_states_411_euro_with_source_in_german(german: Conversation) -> None:
