@@ -207,7 +207,6 @@ async def dashboard_page(request: Request) -> HTTPResponse:
         week_bars=charts.bars(weekly),
         missing_bars=charts.bars(missing),
         chart=charts,
-        org_name=views.organisation_name,
     )
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.database.models import AuditEvent, Ticket
 from backend.domain.checklist import ItemState
 from backend.domain.deadlines import first_response
-from backend.domain.organisations import ORGANISATIONS
 from backend.domain.permissions import Action, scope_for
 from backend.domain.statuses import Status, allowed_outcomes
 from backend.services import audit, forwarding, status_notices, tickets
@@ -44,11 +43,6 @@ def raw_change(event: AuditEvent) -> str:
     return json.dumps({"before": event.before, "after": event.after}, ensure_ascii=False, indent=1, sort_keys=True)
 
 
-def organisation_name(org_id: str | None) -> str:
-    organisation = ORGANISATIONS.get(org_id or "")
-    return organisation.name if organisation else (org_id or "")
-
-
 async def detail(session: AsyncSession, principal: Principal, ticket: Ticket, now: datetime) -> dict[str, Any]:
     origin = Status(ticket.status)
     return {
@@ -73,5 +67,4 @@ async def detail(session: AsyncSession, principal: Principal, ticket: Ticket, no
         "can_assess": may(principal, Action.TICKET_ASSESS, ticket),
         "can_redeliver": may(principal, Action.TICKET_REDELIVER, ticket),
         "can_manage_link": may(principal, Action.TICKET_LINK_CODE, ticket),
-        "org_name": organisation_name,
     }

@@ -207,7 +207,10 @@ async def test_no_prospect_assessment_through_the_form(api: Api, app: Sanic, cli
     reasons = ["helper_job", "salary_below_threshold", "Betrieb ohne Ausbildungsberechtigung"]
     assert ticket["no_prospect"] == {"flag": True, "reasons": reasons}
     page = await client.get(f"/staff/tickets/{REFERENCE}")
-    assert "<li>Gehalt unter der Gehaltsgrenze</li>" in page.text and "<li>Betrieb ohne Ausbildungsberechtigung</li>" in page.text
+    assert (
+        "<li>Gehalt unter der Gehaltsgrenze</li>" in page.text
+        and "<li>Betrieb ohne Ausbildungsberechtigung</li>" in page.text
+    )
     assert 'value="helper_job" aria-describedby="np-reasons-hint" checked' in page.text
     assert ">Betrieb ohne Ausbildungsberechtigung</textarea>" in page.text
 
