@@ -30,6 +30,7 @@ from backend.domain.statuses import Outcome, Status
 from backend.schemas import Case
 from backend.services import bot_knowledge
 from backend.services.delivery_queue import DeliveryState
+from backend.services.retention import RemovalKind
 from backend.web.i18n import LANGUAGES
 from backend.web.labels import CASE_FIELDS, CODE, NESTED, Labels
 
@@ -106,6 +107,7 @@ def test_every_coded_value_that_can_reach_a_page_has_a_label(language: str) -> N
         ("outcome", Outcome),
         ("reason", NoProspectReason),
         ("delivery", DeliveryState),
+        ("value.removal_kind", RemovalKind),
     ]:
         missing += [f"{prefix}.{member.value}" for member in enum if not labels.has(f"{prefix}.{member.value}")]
     assert missing == []
@@ -123,6 +125,33 @@ def test_checklist_items_municipalities_and_countries_have_names(language: str) 
         assert not LONE_CODE.match(labels.country(code)), code
     for org_id in ORGANISATIONS:
         assert labels.organisation(org_id) != org_id
+
+
+def _ticket_audit_actions() -> set[str]:
+    """The actions of every audit entry about a ticket, read from the backend's source."""
+    actions: set[str] = set()
+    for path in (REPO / "backend").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            keywords = {keyword.arg: keyword.value for keyword in node.keywords}
+            subject, action = keywords.get("subject_type"), keywords.get("action")
+            if isinstance(subject, ast.Constant) and subject.value == "ticket" and action is not None:
+                if isinstance(action, ast.Constant):
+                    actions.add(action.value)
+                elif isinstance(action, ast.JoinedStr) and isinstance(action.values[0], ast.Constant):
+                    prefix = action.values[0].value  # f"package_{state}": the final states of a delivery
+                    actions |= {f"{prefix}{state}" for state in (DeliveryState.DELIVERED, DeliveryState.FAILED)}
+            if getattr(node.func, "id", None) == "_record" and path.name == "candidate_links.py":
+                actions.add(node.args[3].value)
+    return actions
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_audit_entry_of_a_ticket_has_a_title(language: str) -> None:
+    actions = _ticket_audit_actions()
+    assert {"ticket_created", "status_changed", "package_failed", "candidate_link_revoked"} <= actions
+    assert sorted(action for action in actions if not Labels(language).has(f"audit.{action}")) == []
 
 
 def test_the_backend_reads_the_same_checklist_and_municipalities_as_the_bot() -> None:
