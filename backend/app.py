@@ -17,6 +17,7 @@ from backend.api.status_lookups import status_lookups_bp
 from backend.api.tickets import tickets_bp
 from backend.api.users import users_bp
 from backend.database.engine import Database
+from backend.services import bot_knowledge
 from backend.services.clock import Clock, utc_now
 from backend.services.forwarding import deliver_due
 from backend.services.status_notices import deliver_due as deliver_status_notices
@@ -32,6 +33,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> App:
     app = Sanic(APP_NAME, configure_logging=False)
     _configure(app, settings)
     app.ctx.settings = settings
+    bot_knowledge.use_directory(settings.knowledge_dir)
     app.ctx.clock = clock
     app.ctx.first_response_target = timedelta(hours=settings.first_response_target_hours)
     app.blueprint([health_bp, tickets_bp, status_lookups_bp, candidate_links_bp, users_bp])

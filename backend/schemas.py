@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from backend.domain.case_values import QualificationType, RecognitionStatus
 from backend.domain.checklist import ItemState
 from backend.domain.organisations import PRE_CHECK_ORGS
 from backend.domain.permissions import Role
@@ -33,9 +34,9 @@ PreCheckOrgId = Annotated[SnakeId, AfterValidator(_pre_check_org)]
 
 
 class Qualification(Strict):
-    type: SnakeId | None = None
+    type: QualificationType | None = None
     country: CountryCode | None = None
-    recognition_status: SnakeId | None = None
+    recognition_status: RecognitionStatus | None = None
 
 
 class Case(Strict):

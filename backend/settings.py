@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from backend.services.bot_knowledge import DEFAULT_KNOWLEDGE_DIR
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LOTSE_", populate_by_name=True, extra="ignore")
@@ -16,6 +18,8 @@ class Settings(BaseSettings):
     first_response_target_hours: int = Field(default=48, ge=1, le=24 * 30)
     retention_days: int = Field(default=180, ge=1)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
+    # the bot's knowledge files, read as data for the staff UI's labels (checklist, municipalities)
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
     # staff UI
     session_minutes: int = Field(default=8 * 60, ge=5)
     secure_cookies: bool = False

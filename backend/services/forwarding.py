@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.database.engine import Sessions
 from backend.database.models import Delivery, ForwardingPackage, Ticket
-from backend.domain.organisations import ORGANISATIONS
 from backend.domain.statuses import Status
 from backend.schemas import TransitionRequest
 from backend.services import audit, delivery_queue, tickets
@@ -26,6 +25,7 @@ from backend.services.accounts import Principal
 from backend.services.delivery_queue import DeliveryError, DeliveryState, Retry, canonical
 from backend.services.errors import ApiError
 from backend.settings import Settings
+from backend.web.labels import Labels
 
 log = logging.getLogger("backend.forwarding")
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs at INFO per PDF
@@ -73,40 +73,35 @@ class _CasePdf(FPDF):
         self.ln(3)
         self.multi_cell(0, 8, self.text_for_font(text), new_x="LMARGIN", new_y="NEXT")
 
-    def row(self, label: str, value: Any) -> None:
+    def row(self, label: str, value: str) -> None:
         self.set_font(self.family_name, size=10)
-        line = f"{label}: {_plain(value)}"
-        self.multi_cell(0, 6, self.text_for_font(line), new_x="LMARGIN", new_y="NEXT")
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{key}={_plain(inner)}" for key, inner in value.items())
-    if isinstance(value, list):
-        return ", ".join(_plain(inner) for inner in value) or "–"
-    if value is None:
-        return "–"
-    return str(value)
+        self.multi_cell(0, 6, self.text_for_font(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
 
 
 def package_pdf(document: dict[str, Any]) -> bytes:
+    """The package for people: the same labels as the staff pages (German, the authority's language);
+    the JSON beside it keeps the codes for machines."""
+    labels = Labels("de")
+    forwarded_at = document["forwarded_at"]
     pdf = _CasePdf()
     pdf.set_title(f"Fallpaket {document['reference']}")
     pdf.heading(f"Lotse – Fallpaket / case package {document['reference']}")
-    pdf.row("Weitergeleitet am / forwarded at", document["forwarded_at"])
-    pdf.row("Vorprüfung / pre-check", ORGANISATIONS[document["pre_check_org"]].name)
+    pdf.row(
+        "Weitergeleitet am / forwarded at", labels.moment(datetime.fromisoformat(forwarded_at)) if forwarded_at else "–"
+    )
+    pdf.row("Vorprüfung / pre-check", labels.organisation(document["pre_check_org"]))
     pdf.heading("Falldaten / case data")
-    for key, value in document["case"].items():
-        pdf.row(key, value)
+    for label, value in labels.case_rows(document["case"]):
+        pdf.row(label, value)
     pdf.heading("Checkliste / checklist")
     for entry in document["checklist"]:
-        pdf.row(entry["item"], entry["state"])
+        pdf.row(labels.item(entry["item"]), labels.state(entry["state"]))
     pdf.heading("Zuständigkeiten / routing")
     for key, value in document["routing"].items():
-        pdf.row(key, value["name"] if isinstance(value, dict) and "name" in value else value)
+        pdf.row(labels.t(f"routing.{key}"), labels.organisation(value["id"], value["name"]) if value else "–")
     pdf.heading("Aussichtslosigkeit / no-prospect findings")
-    pdf.row("flag", "ja / yes" if document["no_prospect"]["flag"] else "nein / no")
-    pdf.row("reasons", document["no_prospect"]["reasons"])
+    pdf.row(labels.t("ticket.no_prospect"), labels.yes_no(document["no_prospect"]["flag"]))
+    pdf.row(labels.t("ticket.no_prospect.reasons"), labels.reasons(document["no_prospect"]["reasons"]))
     return bytes(pdf.output())
 
 

@@ -8,6 +8,7 @@ from sanic import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse, html
 
 from backend.web.i18n import LANGUAGES, language_of, translator
+from backend.web.labels import Labels
 
 STAFF_PREFIX = "/staff"
 TEMPLATES = Path(__file__).with_name("templates")
@@ -38,6 +39,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     language = language_of(request)
     page = _environment.get_template(template).render(
         t=translator(language),
+        labels=Labels(language),
         lang=language,
         languages=LANGUAGES,
         here=request.path + (f"?{request.query_string}" if request.query_string else ""),

@@ -31,7 +31,8 @@ from backend.web.auth import (
     new_login_csrf,
     tokens_match,
 )
-from backend.web.i18n import LANGUAGE_COOKIE, LANGUAGES
+from backend.web.i18n import LANGUAGE_COOKIE, LANGUAGES, language_of
+from backend.web.labels import NO_PROSPECT_REASONS, Labels
 from backend.web.render import add_security_headers, error_page, render
 
 staff_bp = Blueprint("staff", url_prefix="/staff")
@@ -196,8 +197,9 @@ def _page_query(chosen: dict[str, str], offset: int) -> str:
 async def dashboard_page(request: Request) -> HTTPResponse:
     async with req.transaction(request) as session:
         figures = await dashboard.dashboard(session, req.principal(request))
-    weekly = [(week, figures.week_total(week)) for week in figures.weeks]
-    missing = figures.missing_documents
+    labels = Labels(language_of(request))
+    weekly = [(labels.week(week), figures.week_total(week)) for week in figures.weeks]
+    missing = [(labels.item(item), count) for item, count in figures.missing_documents]
     return render(
         request,
         "dashboard.html",
@@ -205,7 +207,6 @@ async def dashboard_page(request: Request) -> HTTPResponse:
         week_bars=charts.bars(weekly),
         missing_bars=charts.bars(missing),
         chart=charts,
-        org_name=views.organisation_name,
     )
 
 
@@ -227,6 +228,17 @@ async def _ticket_page(
 @staff_bp.get("/tickets/<reference>", ctx_action=Action.TICKET_READ)
 async def ticket_page(request: Request, reference: str) -> HTTPResponse:
     return await _ticket_page(request, reference)
+
+
+@staff_bp.get("/tickets/<reference>/print", ctx_action=Action.TICKET_READ)
+async def ticket_print(request: Request, reference: str) -> HTTPResponse:
+    """The case on paper: the same labels as the ticket page, without forms."""
+    now = req.now(request)
+    async with req.transaction(request) as session:
+        caller = req.principal(request)
+        ticket = await ticket_for(session, caller, reference, Action.TICKET_READ)
+        context = await views.detail(session, caller, ticket, now)
+    return render(request, "ticket_print.html", printed_at=now, **context)
 
 
 async def _form_action(request: Request, reference: str, action: Action, form: str, work: Work) -> HTTPResponse:
@@ -297,7 +309,10 @@ async def no_prospect(request: Request, reference: str) -> HTTPResponse:
     now = req.now(request)
 
     async def work(session: AsyncSession, caller: Principal, ticket: Ticket) -> None:
-        reasons = [line.strip() for line in (form_value(request, "reasons") or "").splitlines() if line.strip()]
+        ticked = request.form.getlist("reason", []) if request.form else []
+        chosen = [reason for reason in ticked if reason in NO_PROSPECT_REASONS]
+        own_words = [line.strip() for line in (form_value(request, "other_reasons") or "").splitlines()]
+        reasons = list(dict.fromkeys([*chosen, *(line for line in own_words if line)]))
         assessment = NoProspect.model_validate({"flag": form_value(request, "flag") == "yes", "reasons": reasons})
         tickets.set_no_prospect(session, caller, ticket, assessment, now)
 

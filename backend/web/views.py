@@ -1,19 +1,20 @@
 """What the templates show: tickets as rows and pages, read through the services."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.database.models import Ticket
+from backend.database.models import AuditEvent, Ticket
 from backend.domain.checklist import ItemState
 from backend.domain.deadlines import first_response
-from backend.domain.organisations import ORGANISATIONS
 from backend.domain.permissions import Action, scope_for
 from backend.domain.statuses import Status, allowed_outcomes
 from backend.services import audit, forwarding, status_notices, tickets
 from backend.services.accounts import Principal
+from backend.web.labels import NO_PROSPECT_REASONS
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,9 @@ def may(principal: Principal, action: Action, ticket: Ticket) -> bool:
     return action in (Action.TICKET_COMMENT, Action.TICKET_TRANSITION) or ticket.pre_check_org == principal.organisation
 
 
-def organisation_name(org_id: str | None) -> str:
-    organisation = ORGANISATIONS.get(org_id or "")
-    return organisation.name if organisation else (org_id or "")
+def raw_change(event: AuditEvent) -> str:
+    """The change as recorded, for admins who need the exact values."""
+    return json.dumps({"before": event.before, "after": event.after}, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 async def detail(session: AsyncSession, principal: Principal, ticket: Ticket, now: datetime) -> dict[str, Any]:
@@ -56,6 +57,8 @@ async def detail(session: AsyncSession, principal: Principal, ticket: Ticket, no
         if may(principal, Action.TICKET_ASSIGN, ticket)
         else [],
         "item_states": [state.value for state in ItemState],
+        "reason_options": NO_PROSPECT_REASONS,
+        "raw_change": raw_change,
         "package": await forwarding.latest_package(session, ticket),
         "notice": await status_notices.latest_notice(session, ticket),
         "can_edit_checklist": may(principal, Action.TICKET_CHECKLIST, ticket),
@@ -64,5 +67,4 @@ async def detail(session: AsyncSession, principal: Principal, ticket: Ticket, no
         "can_assess": may(principal, Action.TICKET_ASSESS, ticket),
         "can_redeliver": may(principal, Action.TICKET_REDELIVER, ticket),
         "can_manage_link": may(principal, Action.TICKET_LINK_CODE, ticket),
-        "org_name": organisation_name,
     }

@@ -62,7 +62,14 @@ async def test_forwarding_records_json_and_pdf_with_hash_in_the_audit_trail(api:
     assert package.sha256 == hashlib.sha256(forwarding.canonical(document)).hexdigest()
 
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(package.pdf)).pages)
-    for expected in (REFERENCE, "Bäckerei", "vollmacht", "missing", "Handwerkskammer Hannover", "no-prospect"):
+    for expected in (
+        REFERENCE,
+        "Bäckerei",
+        "Vollmacht der Fachkraft",
+        "fehlt",
+        "Handwerkskammer Hannover",
+        "no-prospect",
+    ):
         assert expected in text, expected
 
     trail = (await api.call("hwk", "GET", f"/api/v1/tickets/{REFERENCE}/audit", 200))["items"]

@@ -180,8 +180,8 @@ async def test_dashboard_for_the_lead(api: Api, app: Sanic, client: httpx.AsyncC
     page = await client.get("/staff/dashboard")
     assert page.status_code == 200
     assert '<svg role="img"' in page.text and '<title id="weeks-title">' in page.text
-    assert "2026-W48" in page.text and "Vollmacht" in page.text
-    assert "5.0 Stunden" in page.text and "0 % (0 / 2)" in page.text
+    assert "KW 48/2026" in page.text and "Vollmacht der Fachkraft für den Arbeitgeber" in page.text
+    assert "5,0 Stunden" in page.text and "0 % (0 / 2)" in page.text
 
 
 async def test_the_openapi_document_leaves_the_ui_out(client: httpx.AsyncClient) -> None:
@@ -194,10 +194,25 @@ async def test_no_prospect_assessment_through_the_form(api: Api, app: Sanic, cli
     await user_with_password(app, "hwk-ui", "hwk_hannover")
     await log_in(client, "hwk-ui")
     csrf = await page_csrf(client)
-    form = {"csrf_token": csrf, "flag": "yes", "reasons": "helper_job\n\n salary_too_low "}
+    page = await client.get(f"/staff/tickets/{REFERENCE}")
+    assert 'name="reason" value="helper_job"' in page.text and "Helfertätigkeit (keine qualifizierte" in page.text
+    form = {
+        "csrf_token": csrf,
+        "flag": "yes",
+        "reason": ["helper_job", "salary_below_threshold", "not_a_rule"],
+        "other_reasons": "Betrieb ohne Ausbildungsberechtigung\n\n ",
+    }
     assert (await client.post(f"/staff/tickets/{REFERENCE}/no-prospect", data=form)).status_code == 303
     ticket = await api.call("hwk", "GET", f"/api/v1/tickets/{REFERENCE}", 200)
-    assert ticket["no_prospect"] == {"flag": True, "reasons": ["helper_job", "salary_too_low"]}
+    reasons = ["helper_job", "salary_below_threshold", "Betrieb ohne Ausbildungsberechtigung"]
+    assert ticket["no_prospect"] == {"flag": True, "reasons": reasons}
+    page = await client.get(f"/staff/tickets/{REFERENCE}")
+    assert (
+        "<li>Gehalt unter der Gehaltsgrenze</li>" in page.text
+        and "<li>Betrieb ohne Ausbildungsberechtigung</li>" in page.text
+    )
+    assert 'value="helper_job" aria-describedby="np-reasons-hint" checked' in page.text
+    assert ">Betrieb ohne Ausbildungsberechtigung</textarea>" in page.text
 
 
 async def test_a_failed_delivery_can_be_queued_again_from_the_ticket_page(

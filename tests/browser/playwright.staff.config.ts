@@ -12,7 +12,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   timeout: 60_000,
-  expect: { timeout: 10_000 },
+  expect: { timeout: 30_000 }, // labels.spec.ts waits for the bot's answers, which may be slow on a cold Rasa
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
   outputDir: process.env.LOTSE_BROWSER_ARTIFACTS ?? "test-results/staff",

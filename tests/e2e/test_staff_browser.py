@@ -15,6 +15,8 @@ def test_staff_ui_in_chromium(stack: Stack, tmp_path: Path) -> None:
     env = {
         **os.environ,
         "LOTSE_BACKEND_URL": f"http://127.0.0.1:{stack.ports.backend}",
+        # labels.spec.ts registers its case through the widget and the real bot
+        "LOTSE_WEB_URL": f"http://127.0.0.1:{stack.ports.web}",
         "LOTSE_DEV_CREDENTIALS": str(stack.var_dir / "dev-credentials.json"),
         "LOTSE_BROWSER_ARTIFACTS": str(tmp_path / "artifacts"),
         "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
