@@ -24,7 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 RASA_BIN = REPO / ".venv-rasa" / "bin"
 BACKEND_PYTHON = REPO / ".venv-backend" / "bin" / "python"
 MODEL = REPO / "models" / "lotse.tar.gz"
-READY_TIMEOUT_SECONDS = 240
+# A loaded machine (several trainings or test stacks at once) needs longer than an idle one.
+READY_TIMEOUT_SECONDS = float(os.environ.get("LOTSE_READY_TIMEOUT_SECONDS", "240"))
 RETENTION_INTERVAL_SECONDS = 3600
 ENV_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)\}")
 OPTIONAL_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+):-([^}]*)\}")  # a setting with a default, e.g. a provider's URL
