@@ -269,15 +269,16 @@ def _date_pattern(day: date) -> str:
 
 
 def _fallback_openings() -> dict[str, tuple[str, ...]]:
+    # The human-contact fallback follows only a second clarification in a row (actions/answers.py); every
+    # question here is a fresh conversation, so a contact list is the answer to "talk to a person", not a fallback.
     return {
         "clarify": tuple(message_text("clarify", language) for language in LANGUAGES),
-        "human_contact": ("Persönliche Ansprechpartner:", "People you can talk to:"),
         "unsupported_language": (message_text("unsupported_language", "de")[:40],),
     }
 
 
 def fallback_kind(reply: str) -> str | None:
-    """'clarify', 'human_contact' or 'unsupported_language' when the reply is that fallback."""
+    """'clarify' or 'unsupported_language' when the reply is that fallback."""
     for kind, openings in _fallback_openings().items():
         if any(opening and opening in reply for opening in openings):
             return kind
