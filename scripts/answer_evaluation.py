@@ -56,6 +56,7 @@ MIN_TYPO_RATIO = 0.90
 REPORT_DIR = REPO / "reports" / "answers"
 MIN_WORDS_FOR_LANGUAGE = 6  # shorter replies (a figure, a name) say nothing reliable about their language
 WORKERS = 4
+READY_TIMEOUT_SECONDS = 900  # loading the model takes minutes when the machine is busy
 
 
 @dataclass
@@ -87,6 +88,9 @@ def judge(question: Question, variant: str, text: str, reply: str) -> Outcome:
     assert question.compiled is not None
     failed = question.compiled.failures(reply) if reply else ["no reply"]
     reply_language = detect(reply).language if count_words(reply) >= MIN_WORDS_FOR_LANGUAGE else None
+    wrong_language = reply_language is not None and reply_language != question.language
+    if wrong_language:  # a right figure in a language the user did not write is no right answer
+        failed.append(f"reply in {reply_language}, question in {question.language}")
     return Outcome(
         id=question.id,
         language=question.language,
@@ -99,7 +103,7 @@ def judge(question: Question, variant: str, text: str, reply: str) -> Outcome:
         failed=failed,
         fallback=fallback_kind(reply),
         reply_language=reply_language,
-        wrong_language=reply_language is not None and reply_language != question.language,
+        wrong_language=wrong_language,
     )
 
 
@@ -246,7 +250,7 @@ def start_stack() -> Stack:
     )
     running.start(only=["backend", "actions", "rasa"])
     try:
-        running.wait_until_ready()
+        running.wait_until_ready(timeout=READY_TIMEOUT_SECONDS)
     except BaseException:
         running.stop()
         raise

@@ -40,10 +40,10 @@ def test_a_right_reply_in_the_users_language_passes() -> None:
     assert judged.right and not judged.wrong_language and judged.fallback is None
 
 
-def test_a_right_figure_in_the_wrong_language_is_counted_as_wrong_language() -> None:
+def test_a_right_figure_in_the_wrong_language_is_wrong_and_counted_as_wrong_language() -> None:
     reply = "Die Gebühr für das beschleunigte Fachkräfteverfahren beträgt 411 € pro Fachkraft."
     judged = judge(question("en"), "clean", "q", reply)
-    assert judged.wrong_language and judged.reply_language == "de"
+    assert judged.wrong_language and judged.reply_language == "de" and not judged.right
 
 
 def test_the_clarifying_fallback_is_wrong_and_counted_as_fallback() -> None:
