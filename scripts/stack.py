@@ -29,6 +29,8 @@ RETENTION_INTERVAL_SECONDS = 3600
 ENV_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)\}")
 OPTIONAL_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+):-([^}]*)\}")  # a setting with a default, e.g. a provider's URL
 STATUS_WEBHOOK_SECRET_FILE = "status-webhook-secret"
+ACTION_SECRET_FILE = "action-secret"
+REQUEST_MAX_BYTES = 1_000_000  # the Rasa server's body limit (Sanic's default is 100 MB)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ProcessSpec:
     name: str
     command: List[str]
     health_url: Optional[str]
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +80,8 @@ class Stack:
         env.setdefault("LOTSE_STATUS_WEBHOOK_URL", f"http://127.0.0.1:{self.ports.rasa}/webhooks/status/webhook")
         if not env.get("LOTSE_STATUS_WEBHOOK_SECRET"):
             env["LOTSE_STATUS_WEBHOOK_SECRET"] = local_secret(self.var_dir / STATUS_WEBHOOK_SECRET_FILE)
+        if not env.get("LOTSE_ACTION_SECRET"):
+            env["LOTSE_ACTION_SECRET"] = local_secret(self.var_dir / ACTION_SECRET_FILE)
         return env
 
     def specs(self) -> List[ProcessSpec]:
@@ -90,7 +95,7 @@ class Stack:
             ),
             ProcessSpec(
                 "actions",
-                [str(RASA_BIN / "rasa"), "run", "actions", "--port", str(p.actions), "--actions", "actions"],
+                [str(RASA_BIN / "python"), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(p.actions)],
                 f"http://127.0.0.1:{p.actions}/health",
             ),
             ProcessSpec("outbox", [str(RASA_BIN / "python"), "-m", "actions.outbox_worker"], None),
@@ -114,6 +119,7 @@ class Stack:
                     "settings/logging.yml",
                 ],
                 f"http://127.0.0.1:{p.rasa}/",
+                {"SANIC_REQUEST_MAX_SIZE": self.environment().get("LOTSE_REQUEST_MAX_BYTES", str(REQUEST_MAX_BYTES))},
             ),
             ProcessSpec(
                 "web",
@@ -134,7 +140,7 @@ class Stack:
         self.processes[spec.name] = subprocess.Popen(
             spec.command,
             cwd=REPO,
-            env=self.environment(),
+            env={**self.environment(), **spec.env},
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -190,7 +196,8 @@ class StackError(RuntimeError):
 
 def local_secret(path: Path) -> str:
     """A random secret kept in the state folder (mode 600), made on first use: the backend signs
-    its status notices with it and the Rasa server checks them."""
+    its status notices with it and the Rasa server checks them; the Rasa server presents another to the
+    action server."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
