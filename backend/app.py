@@ -33,6 +33,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> App:
     _configure(app, settings)
     app.ctx.settings = settings
     app.ctx.clock = clock
+    app.ctx.pause = asyncio.sleep  # the login delay; tests record it instead of waiting
     app.ctx.first_response_target = timedelta(hours=settings.first_response_target_hours)
     app.blueprint([health_bp, tickets_bp, status_lookups_bp, candidate_links_bp, users_bp])
     install_staff_ui(app)

@@ -19,9 +19,14 @@ class Settings(BaseSettings):
     # staff UI
     session_minutes: int = Field(default=8 * 60, ge=5)
     secure_cookies: bool = False
-    login_max_failures_per_user: int = Field(default=5, ge=1)
-    login_max_failures_per_address: int = Field(default=50, ge=1)
+    # failed logins: free ones per account and per client address, then a doubling delay (no lockout)
+    login_free_failures_per_user: int = Field(default=3, ge=0)
+    login_free_failures_per_address: int = Field(default=20, ge=0)
+    login_delay_base_seconds: float = Field(default=1.0, ge=0)
+    login_delay_max_seconds: float = Field(default=30.0, ge=0)
     login_failure_window_minutes: int = Field(default=15, ge=1)
+    # proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated)
+    trusted_proxies: str = ""
     # wrong candidate link codes in the same window: per bot conversation and over all of them
     link_max_failures_per_sender: int = Field(default=5, ge=1)
     link_max_failures_overall: int = Field(default=200, ge=1)

@@ -31,8 +31,10 @@ from backend.web.auth import (
     new_login_csrf,
     tokens_match,
 )
+from backend.web.client_address import client_address
 from backend.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from backend.web.render import add_security_headers, error_page, render
+from backend.web.two_factor import two_factor_bp
 
 staff_bp = Blueprint("staff", url_prefix="/staff")
 STATIC = Path(__file__).with_name("static")
@@ -55,8 +57,9 @@ def _cookie(response: HTTPResponse, request: Request, name: str, value: str, max
 
 
 def install_staff_ui(app: req.App) -> None:
-    app.blueprint(staff_bp)
-    openapi.exclude(bp=staff_bp)  # the OpenAPI document describes the JSON API only
+    app.blueprint([staff_bp, two_factor_bp])
+    for blueprint in (staff_bp, two_factor_bp):
+        openapi.exclude(bp=blueprint)  # the OpenAPI document describes the JSON API only
     app.register_middleware(add_security_headers, "response")
 
 
@@ -104,24 +107,25 @@ async def login(request: Request) -> HTTPResponse:
     username = (form_value(request, "username") or "").strip()
     settings = request.app.ctx.settings
     limits = staff_sessions.LoginLimits(
-        settings.login_max_failures_per_user,
-        settings.login_max_failures_per_address,
+        settings.login_free_failures_per_user,
+        settings.login_free_failures_per_address,
+        settings.login_delay_base_seconds,
+        settings.login_delay_max_seconds,
         timedelta(minutes=settings.login_failure_window_minutes),
     )
     lifetime = timedelta(minutes=settings.session_minutes)
     now = req.now(request)
-    try:
-        async with req.transaction(request) as session:
-            principal = await staff_sessions.check_password(
-                session, username, form_value(request, "password") or "", request.ip, limits, now
-            )
-            if principal is None:
-                return _login_page(request, 401, "login.error.invalid", username)
-            token, _ = await staff_sessions.start(
-                session, principal, request.cookies.get(SESSION_COOKIE), lifetime, now
-            )
-    except staff_sessions.TooManyFailures:
-        return render(request, "rate_limited.html", status=429)
+    async with req.transaction(request) as session:
+        attempt = await staff_sessions.begin_attempt(session, username, client_address(request), limits, now)
+    if attempt.delay_seconds:
+        await request.app.ctx.pause(attempt.delay_seconds)
+    async with req.transaction(request) as session:
+        principal = await staff_sessions.check_password(
+            session, attempt, username, form_value(request, "password") or "", form_value(request, "code") or "", now
+        )
+        if principal is None:
+            return _login_page(request, 401, "login.error.invalid", username)
+        token, _ = await staff_sessions.start(session, principal, request.cookies.get(SESSION_COOKIE), lifetime, now)
     response = redirect("/staff/tickets", status=303)
     _cookie(response, request, SESSION_COOKIE, token, int(lifetime.total_seconds()), "/staff")
     _cookie(response, request, LOGIN_CSRF_COOKIE, "", 0, LOGIN_PATH)

@@ -107,6 +107,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[Sanic]:
     application = create_app(settings, clock)
+    application.ctx.pauses = []  # the login delays, recorded instead of waited for
+
+    async def record_pause(seconds: float) -> None:
+        application.ctx.pauses.append(seconds)
+
+    application.ctx.pause = record_pause
     async with LifespanManager(application):
         yield application
 
