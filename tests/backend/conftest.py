@@ -100,7 +100,11 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        var_dir=tmp_path / "var", database_url=database_url, first_response_target_hours=48, forward_worker=False
+        var_dir=tmp_path / "var",
+        database_url=database_url,
+        first_response_target_hours=48,
+        forward_worker=False,
+        allow_dev_profile_on_postgresql=True,  # the suite's throw-away databases
     )
 
 
