@@ -31,9 +31,12 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = Field(default=15, ge=1)
     # proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated)
     trusted_proxies: str = ""
-    # wrong candidate link codes in the same window: per bot conversation and over all of them
+    # wrong candidate link codes in the same window, per bot conversation and per client address (the
+    # codes have 60 bits: no limit over all senders, which would let one client block every candidate)
     link_max_failures_per_sender: int = Field(default=5, ge=1)
-    link_max_failures_overall: int = Field(default=200, ge=1)
+    # failed status lookups in the same window: per conversation and per client address, and over all
+    status_lookup_max_failures_per_requester: int = Field(default=5, ge=1)
+    status_lookup_max_failures_per_reference: int = Field(default=50, ge=1)
     # forwarding to the Zentralstelle: an HTTP endpoint (HMAC-signed) or SMTP
     forward_url: str = ""
     forward_hmac_secret: str = ""

@@ -86,7 +86,7 @@ class Ticket(Base):
     no_prospect_flag: Mapped[bool]
     no_prospect_reasons: Mapped[list[Any]]
     consent: Mapped[dict[str, Any]]
-    candidate_link_code: Mapped[str | None] = mapped_column(String(32))
+    candidate_link_digest: Mapped[str | None] = mapped_column(String(64), index=True)  # sha256, never the code
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     search_text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,17 +1,16 @@
 """Staff UI logins: password and second factor, growing delays after failures, server-side sessions
 with expiry and CSRF token."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.database.models import LoginFailure, StaffSession
 from backend.domain.permissions import Role
-from backend.services import accounts, audit, two_factor
+from backend.services import accounts, audit, failure_counts, two_factor
 from backend.services.accounts import Principal
 
 _DUMMY_HASH_PASSWORD = "lotse-timing-equaliser"  # verified for unknown users, so timing tells nothing
@@ -53,28 +52,17 @@ class LoginAttempt:
     delay_seconds: float
 
 
-def _digest(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
-
-
-async def _failures(session: AsyncSession, key: str, since: datetime) -> int:
-    query = (
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.key_digest == key, LoginFailure.at >= since)
-    )
-    return await session.scalar(query) or 0
-
-
 async def begin_attempt(
     session: AsyncSession, username: str, address: str, limits: LoginLimits, now: datetime
 ) -> LoginAttempt:
     """Records the attempt as a failure of the account and of the address and says how long it must
     wait first (the caller waits outside the transaction)."""
-    keys = (_digest("user", username.lower()), _digest("address", address))
-    await session.execute(delete(LoginFailure).where(LoginFailure.at < now - limits.window))
+    keys = (failure_counts.digest("user", username.lower()), failure_counts.digest("address", address))
     since = now - limits.window
-    user_failures, address_failures = [await _failures(session, key, since) for key in keys]
-    rows = [LoginFailure(key_digest=key, at=now) for key in keys]
-    session.add_all(rows)
+    await failure_counts.lock(session, keys)
+    await failure_counts.forget_before(session, since)
+    user_failures, address_failures = [await failure_counts.count(session, key, since) for key in keys]
+    rows = failure_counts.record(session, keys, now)
     await session.flush()
     return LoginAttempt(tuple(row.id for row in rows), limits.delay_after(user_failures, address_failures))
 

@@ -217,7 +217,7 @@ async def dashboard_page(request: Request) -> HTTPResponse:
 
 
 async def _ticket_page(
-    request: Request, reference: str, status: int = 200, errors: dict[str, str] | None = None
+    request: Request, reference: str, status: int = 200, errors: dict[str, str] | None = None, **shown_once: str
 ) -> HTTPResponse:
     now = req.now(request)
     async with req.transaction(request) as session:
@@ -225,7 +225,7 @@ async def _ticket_page(
         ticket = await ticket_for(session, caller, reference, Action.TICKET_READ)
         context = await views.detail(session, caller, ticket, now)
     done = request.args.get("done", "")
-    return render(request, "ticket.html", status=status, errors=errors or {}, done=done, **context)
+    return render(request, "ticket.html", status=status, errors=errors or {}, done=done, **context, **shown_once)
 
 
 @staff_bp.get("/tickets/<reference>", ctx_action=Action.TICKET_READ)
@@ -330,13 +330,17 @@ async def resend_status_notice(request: Request, reference: str) -> HTTPResponse
 
 @staff_bp.post("/tickets/<reference>/candidate-link", ctx_action=Action.TICKET_LINK_CODE)
 async def candidate_link(request: Request, reference: str) -> HTTPResponse:
+    """A new code is shown on the answer to this post, once: only its digest is kept."""
     now = req.now(request)
+    if form_value(request, "do") == "regenerate":
+        async with req.transaction(request) as session:
+            ticket = await ticket_for(session, req.principal(request), reference, Action.TICKET_LINK_CODE)
+            code = await candidate_links.regenerate(session, req.principal(request), ticket, now)
+        return await _ticket_page(request, reference, new_link_code=code)
 
     async def work(session: AsyncSession, caller: Principal, ticket: Ticket) -> None:
         chosen = form_value(request, "do")
-        if chosen == "regenerate":
-            await candidate_links.regenerate(session, caller, ticket, now)
-        elif chosen == "revoke":
+        if chosen == "revoke":
             candidate_links.revoke(session, caller, ticket, now)
         else:
             raise ValueError("unknown link code action")

@@ -146,7 +146,8 @@ EXPECTED |= {
     ("POST", f"{S}/comments"): UI_FORM,
     ("POST", f"{S}/assignee"): UI_PRE_CHECK_FORM,
     ("POST", f"{S}/no-prospect"): UI_PRE_CHECK_FORM,
-    ("POST", f"{S}/candidate-link"): UI_PRE_CHECK_FORM,
+    # a new code is shown on the answer itself, once (only its digest is kept): 200, not a redirect
+    ("POST", f"{S}/candidate-link"): UI_PRE_CHECK_FORM | {"hwk": (200, 404), "hwk_admin": (200, 404)},
     # allowed to the pre-check organisation, then refused by the rule: no failed delivery to re-queue
     ("POST", f"{S}/delivery"): UI_PRE_CHECK_FORM | {"hwk": (409, 404), "hwk_admin": (409, 404)},
     # the same: allowed to the pre-check organisation, then refused: no failed status notice to send again
