@@ -82,6 +82,9 @@ class Stack:
             env["LOTSE_STATUS_WEBHOOK_SECRET"] = local_secret(self.var_dir / STATUS_WEBHOOK_SECRET_FILE)
         if not env.get("LOTSE_ACTION_SECRET"):
             env["LOTSE_ACTION_SECRET"] = local_secret(self.var_dir / ACTION_SECRET_FILE)
+        if self.profile == "production" and env.get("LOTSE_REDIS_HOST"):  # limits shared by every process
+            redis = f"redis://{env['LOTSE_REDIS_HOST']}:{env.get('LOTSE_REDIS_PORT', '6379')}/2"
+            env.setdefault("LOTSE_RATE_LIMIT_STORAGE", redis)
         return env
 
     def specs(self) -> List[ProcessSpec]:
