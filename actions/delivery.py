@@ -10,7 +10,6 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
 
 from actions.backend_client import BackendClient, Delivery
 from actions.outbox import Outbox, PendingCase
@@ -51,7 +50,7 @@ def _renamed(outbox: Outbox, case: PendingCase) -> PendingCase:
     return outbox.rename(case, reference)
 
 
-async def deliver_due(outbox: Outbox, client: BackendClient, now: Optional[datetime] = None) -> int:
+async def deliver_due(outbox: Outbox, client: BackendClient, now: datetime | None = None) -> int:
     """Delivers every case that is due; returns how many the backend accepted."""
     due = await asyncio.to_thread(lambda: list(outbox.due(now)))
     accepted = 0

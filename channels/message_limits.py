@@ -14,7 +14,6 @@ import asyncio
 import hashlib
 import os
 from functools import lru_cache
-from typing import List
 
 from limits import RateLimitItem, parse_many, storage, strategies
 
@@ -25,13 +24,13 @@ NOTICE_RATE = "1/minute"  # a refused client is told at most this often
 
 class MessageLimiter:
     def __init__(self, rate: str = DEFAULT_RATE, storage_uri: str = DEFAULT_STORAGE) -> None:
-        self._limits: List[RateLimitItem] = parse_many(rate)
+        self._limits: list[RateLimitItem] = parse_many(rate)
         self._notice = parse_many(NOTICE_RATE)[0]
         self._storage = storage.storage_from_string(storage_uri)  # the strategy holds only a weak reference
         self._strategy = strategies.MovingWindowRateLimiter(self._storage)
 
     @classmethod
-    def from_env(cls) -> "MessageLimiter":
+    def from_env(cls) -> MessageLimiter:
         return cls(
             os.environ.get("LOTSE_MESSAGE_RATE") or DEFAULT_RATE,
             os.environ.get("LOTSE_RATE_LIMIT_STORAGE") or DEFAULT_STORAGE,

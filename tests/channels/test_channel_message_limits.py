@@ -5,7 +5,8 @@ nobody else is slowed down; the counters are atomic in memory and in Redis."""
 import asyncio
 import json
 import uuid
-from typing import Any, AsyncIterator, Dict
+from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.asyncio
 REDIS = "redis://127.0.0.1:6379/3"
 
 
-async def post_json(url: str, body: Dict[str, Any], headers: Dict[str, str] | None = None) -> tuple[int, Any]:
+async def post_json(url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[int, Any]:
     async with aiohttp.ClientSession() as session, session.post(url, json=body, headers=headers or {}) as answer:
         text = await answer.text()
         return answer.status, json.loads(text) if text.startswith(("{", "[")) else text
@@ -70,7 +71,7 @@ async def test_telegram_refuses_a_flooding_chat_politely_once_and_serves_the_oth
         url = f"{server.base_url}/webhooks/telegram/webhook"
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 
-        async def text(chat: Dict[str, Any], user: Dict[str, Any]) -> None:
+        async def text(chat: dict[str, Any], user: dict[str, Any]) -> None:
             message = {"message_id": 7, "from": user, "chat": chat, "date": 1780000000, "text": "Hallo"}
             assert (await post_json(url, {"update_id": next(_update_ids), "message": message}, headers))[0] == 200
 

@@ -8,19 +8,19 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime, timezone
-from typing import Iterator
 
 import httpx
 import pytest
+from ports import shifted
+from stack import REPO, Ports, Stack
 
 from actions.backend_client import BackendClient, Delivery
 from actions.delivery import deliver, deliver_due
 from actions.outbox import Outbox, PendingCase
 from actions.settings import BackendSettings
 from bot.case import CaseDraft, build_ticket
-from ports import shifted
-from stack import REPO, Ports, Stack
 
 PORTS = shifted(Ports(rasa=6205, actions=6255, backend=6200, web=6280))
 ANSWERS = {

@@ -30,11 +30,14 @@ def upgrade() -> None:
     with op.batch_alter_table("tickets") as tickets:
         tickets.add_column(sa.Column("candidate_link_digest", sa.String(length=64), nullable=True))
     connection = op.get_bind()
-    codes = connection.execute(sa.text("SELECT id, candidate_link_code FROM tickets WHERE candidate_link_code IS NOT NULL"))
+    codes = connection.execute(
+        sa.text("SELECT id, candidate_link_code FROM tickets WHERE candidate_link_code IS NOT NULL")
+    )
     for ticket_id, code in codes.all():
         digest = hashlib.sha256(f"candidate_link:{code}".encode()).hexdigest()
         connection.execute(
-            sa.text("UPDATE tickets SET candidate_link_digest = :digest WHERE id = :id"), {"digest": digest, "id": ticket_id}
+            sa.text("UPDATE tickets SET candidate_link_digest = :digest WHERE id = :id"),
+            {"digest": digest, "id": ticket_id},
         )
     with op.batch_alter_table("tickets") as tickets:
         tickets.drop_column("candidate_link_code")
