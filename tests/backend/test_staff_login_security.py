@@ -2,6 +2,7 @@
 out; behind a trusted proxy each client is counted by its own address; admins need a second factor
 (TOTP, or a single-use recovery code), others may add one."""
 
+import asyncio
 import re
 
 import httpx
@@ -162,3 +163,15 @@ async def test_staff_may_work_without_a_second_factor(app: Sanic, client: httpx.
     await user_with_password(app, "hwk-ui", "hwk_hannover")
     await log_in(client, "hwk-ui")
     assert (await client.get("/staff/tickets")).status_code == 200
+
+
+async def test_parallel_guesses_each_count_so_they_slow_each_other_down(app: Sanic) -> None:
+    await user_with_password(app, "hwk-ui", "hwk_hannover")
+
+    async def guess() -> int:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://backend.test") as own_client:
+            return (await log_in(own_client, "hwk-ui", "wrong")).status_code
+
+    assert await asyncio.gather(*(guess() for _ in range(6))) == [401] * 6
+    assert sorted(app.ctx.pauses) == [1.0, 2.0, 4.0]
