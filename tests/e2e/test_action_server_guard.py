@@ -6,6 +6,7 @@ no ticket in the backend. Only the backend and the action server run here (no mo
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sqlite3
 import uuid
@@ -15,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from ports import shifted
-from stack import Ports, Stack
+from stack import REPO, Ports, Stack
 
 PORTS = shifted(Ports(rasa=6105, actions=6155, backend=6100, web=6180))
 
@@ -141,3 +142,15 @@ def outward_address() -> str | None:
             return None
         address = probe.getsockname()[0]
     return None if address.startswith("127.") else address
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "endpoints.production.yml"])
+def test_the_rasa_server_presents_the_secret(endpoints: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header is a plain YAML scalar: in a quoted one Rasa would not put in the variable."""
+    from rasa.core.utils import read_endpoints_from_path
+
+    path = REPO / endpoints
+    for name in set(re.findall(r"\$\{([A-Z0-9_]+)\}", path.read_text())):
+        monkeypatch.setenv(name, "5432" if name.endswith("_PORT") else f"value-of-{name.lower()}")
+    monkeypatch.setenv("LOTSE_ACTION_SECRET", "the-shared-secret")
+    assert read_endpoints_from_path(str(path)).action.headers == {"Authorization": "Bearer the-shared-secret"}
