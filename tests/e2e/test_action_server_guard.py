@@ -15,10 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import _port_is_free
 from ports import shifted
 from stack import REPO, Ports, Stack
 
-PORTS = shifted(Ports(rasa=6105, actions=6155, backend=6100, web=6180))
+PORTS = shifted(Ports(rasa=9105, actions=9155, backend=9100, web=9180))  # clear of the other stacks' ports
 
 CASE_SLOTS = {
     "language": "de",
@@ -62,6 +63,9 @@ def forged_call(sender: str) -> dict:
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    busy = [port for port in (PORTS.actions, PORTS.backend) if not _port_is_free(port)]
+    if busy:
+        pytest.fail(f"ports {busy} are in use")
     stack = Stack(var_dir=tmp_path_factory.mktemp("var-guard"), ports=PORTS, extra_env={"LOTSE_TEST_MODE": "1"})
     try:
         stack.start(only=["backend", "actions"])

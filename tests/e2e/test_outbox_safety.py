@@ -22,7 +22,7 @@ from actions.outbox import Outbox, PendingCase
 from actions.settings import BackendSettings
 from bot.case import CaseDraft, build_ticket
 
-PORTS = shifted(Ports(rasa=6205, actions=6255, backend=6200, web=6280))
+PORTS = shifted(Ports(rasa=9205, actions=9255, backend=9200, web=9280))  # clear of the other stacks' ports
 ANSWERS = {
     "company_name": "Tischlerei Zufall GmbH",
     "business_type": "craft",

@@ -20,6 +20,7 @@ LIMITS = {
     "LOTSE_CASES_PER_ADDRESS_PER_DAY": "1",
     "LOTSE_STATUS_LOOKUPS_PER_SENDER_PER_HOUR": "2",
     "LOTSE_TRUSTED_PROXIES": "127.0.0.1",  # so that a conversation can come from another client address
+    "LOTSE_MESSAGE_RATE": "100000/minute",  # not the limit tested here (tests/channels/test_channel_message_limits.py)
 }
 FAILED_PROOFS_PER_CLIENT = 5  # the backend's limit per reference and client (LOTSE_STATUS_LOOKUP_MAX_FAILURES_…)
 GUESSER, OWNER = "203.0.113.9", "198.51.100.7"
