@@ -74,15 +74,23 @@ class BackendClient:
             logger.warning("ticket delivery answered %s (%s)", response.status_code, delivery.value)
         return delivery
 
-    async def look_up_status(self, reference: str, email: str) -> Tuple[Lookup, Optional[dict]]:
-        """The case's status for its owner (reference + the case's e-mail)."""
-        return await self._look_up("/api/v1/status-lookups", {"reference": reference, "email": email}, "status")
+    async def look_up_status(
+        self, reference: str, email: str, sender: str, client: Optional[str] = None
+    ) -> Tuple[Lookup, Optional[dict]]:
+        """The case's status for its owner (reference + the case's e-mail). ``sender`` is the
+        conversation's pseudonym, ``client`` the channel's hash of the client address: the backend
+        limits failed proofs per reference for each of them, so a guesser cannot lock the owner out."""
+        proof = {"reference": reference, "email": email, "sender": sender, **({"client": client} if client else {})}
+        return await self._look_up("/api/v1/status-lookups", proof, "status")
 
-    async def resolve_link_code(self, code: str, sender: str) -> Tuple[Lookup, Optional[dict]]:
+    async def resolve_link_code(
+        self, code: str, sender: str, client: Optional[str] = None
+    ) -> Tuple[Lookup, Optional[dict]]:
         """The candidate's view of the case behind a link code; unknown, revoked and malformed codes
-        all answer NOT_FOUND. ``sender`` is the conversation's pseudonym: the backend limits wrong
-        codes per sender too."""
-        return await self._look_up("/api/v1/candidate-links/resolve", {"code": code, "sender": sender}, "link code")
+        all answer NOT_FOUND. The backend limits wrong codes per ``sender`` (the conversation's
+        pseudonym) and per ``client`` (the hashed address), never over everyone."""
+        asked = {"code": code, "sender": sender, **({"client": client} if client else {})}
+        return await self._look_up("/api/v1/candidate-links/resolve", asked, "link code")
 
     async def _look_up(self, path: str, proof: dict, what: str) -> Tuple[Lookup, Optional[dict]]:
         try:

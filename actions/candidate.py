@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend_client import BackendClient, Lookup
-from actions.conversation import language_of, say, sender_key
+from actions.conversation import client_key, language_of, say, sender_key
 from actions.link_attempts import LinkAttempts
 from bot.candidate_link import CandidateView, Found, MissingDocument, documents_text, find_link_code, status_text
 
@@ -45,7 +45,7 @@ async def link_case(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     if search.code is None:
         await _refuse(dispatcher, tracker, attempts)
         return []
-    outcome, answer = await BackendClient().resolve_link_code(search.code, sender_key(tracker))
+    outcome, answer = await BackendClient().resolve_link_code(search.code, sender_key(tracker), client_key(tracker))
     if outcome is Lookup.NOT_FOUND:
         await _refuse(dispatcher, tracker, attempts)
     elif outcome is Lookup.FOUND and answer is not None:

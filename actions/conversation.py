@@ -87,6 +87,12 @@ def sender_key(tracker: Tracker) -> str:
     return hashlib.sha256(tracker.sender_id.encode()).hexdigest()
 
 
+def client_key(tracker: Tracker) -> Optional[str]:
+    """The channel's keyed hash of the client's address (REST channel), for limits per address."""
+    key = (tracker.latest_message.get("metadata") or {}).get("client_key")
+    return str(key) if key else None
+
+
 def say(dispatcher: CollectingDispatcher, key: str, language: str, **values: str) -> None:
     """Sends one of the assistant's own messages (bot/messages.yml) in the user's language."""
     rendered = message(key, language, **values)

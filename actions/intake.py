@@ -25,7 +25,7 @@ from actions.conversation import (
     say,
     sender_key,
 )
-from actions.delivery import deliver
+from actions.delivery import Outcome, deliver
 from actions.outbox import Outbox, PendingCase
 from actions.pathfinder import read_answer
 from actions.rate_limits import RateLimits
@@ -333,19 +333,19 @@ class ActionSubmitCase(Action):
             say(dispatcher, refusal, language)
             return reset
         ticket = build_ticket(draft_from(tracker), today(), datetime.now(timezone.utc))
-        delivery = await self._submit(tracker, ticket.body)
+        outcome = await self._submit(tracker, ticket.body)
         say(
             dispatcher,
-            _outcome_message(delivery),
+            _outcome_message(outcome.delivery),
             language,
-            reference=ticket.reference,
+            reference=outcome.reference,
             link_code=ticket.link_code,
             pre_check_org=ticket.routing.pre_check_org.name(language),
         )
-        return [SlotSet("case_reference", ticket.reference), *reset]
+        return [SlotSet("case_reference", outcome.reference), *reset]
 
     @staticmethod
-    async def _submit(tracker: Tracker, body: Dict[str, Any]) -> Delivery:
+    async def _submit(tracker: Tracker, body: Dict[str, Any]) -> Outcome:
         outbox = Outbox()
         await asyncio.to_thread(outbox.put, body["reference"], sender_key(tracker), body)
         pending = PendingCase(reference=body["reference"], body=body, attempts=0)

@@ -1,10 +1,15 @@
 """A durable outbox: every confirmed case is written here first, so no case is lost while the
-backend is slow or down. The reference is the key, so retries never create a duplicate."""
+backend is slow or down. The reference is the key, so retries never create a duplicate. A case
+still undelivered after `MAX_ATTEMPTS` becomes a dead letter (outcome `dead_letter`): no more
+retries, counted by `python -m actions.outbox status`, back in the queue with `… requeue <reference>`."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sqlite3
+import sys
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -14,6 +19,8 @@ from typing import Any, Iterator, Mapping, Optional
 from actions.settings import var_dir
 
 RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+MAX_ATTEMPTS = int(os.environ.get("LOTSE_OUTBOX_MAX_ATTEMPTS", "200"))  # at 10 minutes apart: over a day
+DEAD_LETTER = "dead_letter"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -66,7 +73,7 @@ class Outbox:
         with closing(self._connect()) as connection:
             rows = connection.execute(
                 "SELECT reference, body, attempts FROM outbox"
-                " WHERE delivered_at IS NULL AND body IS NOT NULL AND next_attempt_at <= ?"
+                " WHERE delivered_at IS NULL AND body IS NOT NULL AND outcome IS NULL AND next_attempt_at <= ?"
                 " ORDER BY created_at",
                 (moment,),
             ).fetchall()
@@ -80,13 +87,47 @@ class Outbox:
                 (_now().isoformat(), outcome, reference),
             )
 
-    def mark_retry(self, reference: str, attempts: int) -> None:
+    def mark_retry(self, reference: str, attempts: int, max_attempts: Optional[int] = None) -> bool:
+        """Counts a failed attempt; returns True when that was the last and the case is a dead letter."""
         delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
+        dead = attempts + 1 >= (max_attempts or MAX_ATTEMPTS)
         with closing(self._connect()) as connection, connection:
             connection.execute(
-                "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE reference = ?",
-                (attempts + 1, (_now() + delay).isoformat(), reference),
+                "UPDATE outbox SET attempts = ?, next_attempt_at = ?, outcome = ? WHERE reference = ?",
+                (attempts + 1, (_now() + delay).isoformat(), DEAD_LETTER if dead else None, reference),
             )
+        return dead
+
+    def rename(self, case: PendingCase, reference: str) -> PendingCase:
+        """The case under a new reference (the old one belongs to another case in the backend)."""
+        body = {**case.body, "reference": reference}
+        with closing(self._connect()) as connection, connection:
+            connection.execute(
+                "UPDATE outbox SET reference = ?, body = ? WHERE reference = ?",
+                (reference, json.dumps(body, sort_keys=True), case.reference),
+            )
+        return PendingCase(reference, body, case.attempts)
+
+    def requeue(self, reference: str) -> bool:
+        with closing(self._connect()) as connection, connection:
+            cursor = connection.execute(
+                "UPDATE outbox SET outcome = NULL, attempts = 0, next_attempt_at = ? WHERE reference = ? AND outcome = ?",
+                (_now().isoformat(), reference, DEAD_LETTER),
+            )
+        return cursor.rowcount == 1
+
+    def figures(self) -> dict:
+        """How many cases wait, were delivered or settled, and are dead letters (with their references)."""
+        with closing(self._connect()) as connection:
+            rows = connection.execute("SELECT reference, delivered_at, outcome FROM outbox").fetchall()
+        dead = sorted(reference for reference, delivered, outcome in rows if outcome == DEAD_LETTER)
+        waiting = sum(1 for _, delivered, outcome in rows if delivered is None and outcome is None)
+        return {
+            "waiting": waiting,
+            "dead_letters": len(dead),
+            "dead_letter_references": dead,
+            "settled": len(rows) - waiting - len(dead),
+        }
 
     def is_delivered(self, reference: str) -> bool:
         with closing(self._connect()) as connection:
@@ -120,3 +161,24 @@ class Outbox:
                 "SELECT count(*) FROM outbox WHERE sender_key = ? AND created_at >= ?", (sender_key, since.isoformat())
             ).fetchone()
         return int(row[0])
+
+
+def main(argv: Optional[list] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m actions.outbox", description="the bot's outbox of cases")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("status", help="print how many cases wait and how many are dead letters (JSON)")
+    requeue = commands.add_parser("requeue", help="put a dead letter back into the queue")
+    requeue.add_argument("reference")
+    arguments = parser.parse_args(argv)
+    outbox = Outbox()
+    if arguments.command == "status":
+        print(json.dumps(outbox.figures(), indent=2))
+        return 0
+    if outbox.requeue(arguments.reference):
+        return 0
+    print(f"{arguments.reference} is not a dead letter", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,6 +16,9 @@ logger = logging.getLogger("lotse.outbox_worker")
 
 async def run_forever(interval_seconds: float, retention: timedelta) -> None:
     outbox, client = Outbox(), BackendClient()
+    dead_letters = (await asyncio.to_thread(outbox.figures))["dead_letters"]
+    if dead_letters:
+        logger.error("%d case(s) in the dead letters: see `python -m actions.outbox status`", dead_letters)
     while True:
         accepted = await deliver_due(outbox, client)
         if accepted:

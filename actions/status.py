@@ -15,7 +15,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, Lookup
-from actions.conversation import ask_action, is_interjection, language_of, latest_intent, say, sender_key
+from actions.conversation import (
+    ask_action,
+    client_key,
+    is_interjection,
+    language_of,
+    latest_intent,
+    say,
+    sender_key,
+)
 from actions.rate_limits import RateLimits
 from bot.case_fields import find_email, read_reference
 from bot.messages import all_messages, text
@@ -88,7 +96,9 @@ class ActionCaseStatus(Action):
         if not await asyncio.to_thread(_within_limit, sender_key(tracker)):
             say(dispatcher, "status_too_many_lookups", language)
             return forget
-        outcome, answer = await BackendClient().look_up_status(reference, email)
+        outcome, answer = await BackendClient().look_up_status(
+            reference, email, sender_key(tracker), client_key(tracker)
+        )
         status_key = f"status_{(answer or {}).get('status')}"
         if outcome is Lookup.FOUND and status_key in all_messages():
             say(dispatcher, "status_current", language, reference=reference, status=text(status_key, language))

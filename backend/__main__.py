@@ -1,4 +1,4 @@
-"""Command line: `python -m backend serve | create-user | retention`."""
+"""Command line: `python -m backend serve | create-user | rotate-token | retention`."""
 
 import argparse
 import asyncio
@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     create_user.add_argument("--role", choices=[role.value for role in Role], required=True)
     create_user.add_argument("--username", required=True, type=_username)
     commands.add_parser("retention", help="anonymise closed tickets past the retention period, once")
+    rotate = commands.add_parser("rotate-token", help="revoke an account's API tokens; prints a new one once")
+    rotate.add_argument("--username", required=True, type=_username)
     return parser
 
 
@@ -82,7 +85,7 @@ def create_user(settings: Settings, org: str | None, role: Role, username: str) 
             user = await accounts.create_user(
                 session, username=username, role=role, organisation=org, actor=CLI_ACTOR, now=now, password=password
             )
-            await accounts.add_token(session, user, token, now)
+            await accounts.add_token(session, user, token, now, now + timedelta(days=settings.api_token_days))
 
     try:
         _with_sessions(settings, work)
@@ -99,6 +102,27 @@ def create_user(settings: Settings, org: str | None, role: Role, username: str) 
     return 0
 
 
+def rotate_token(settings: Settings, username: str) -> int:
+    upgrade_to_head(settings.database_url)
+    lifetime = timedelta(days=settings.api_token_days)
+    now = utc_now()
+
+    async def work(sessions: Sessions) -> str | None:
+        async with sessions() as session, session.begin():
+            user = await accounts.find_user(session, username)
+            if user is None or not user.active:
+                return None
+            return await accounts.rotate_token(session, user, CLI_ACTOR, now, lifetime)
+
+    token = _with_sessions(settings, work)
+    if token is None:
+        print(f"error: no active account {username}", file=sys.stderr)
+        return 2
+    print(json.dumps({"username": username, "api_token": token, "expires_at": (now + lifetime).isoformat()}, indent=2))
+    print("Shown once: store the token now; the old ones no longer work.", file=sys.stderr)
+    return 0
+
+
 def retention(settings: Settings) -> int:
     upgrade_to_head(settings.database_url)
     references = _with_sessions(settings, lambda sessions: run_retention(sessions, utc_now(), settings.retention_days))
@@ -109,12 +133,18 @@ def retention(settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"Lotse backend refuses these settings: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 2
     if arguments.command == "serve":
         serve(settings, arguments.host, arguments.port)
         return 0
     if arguments.command == "create-user":
         return create_user(settings, arguments.org, Role(arguments.role), arguments.username)
+    if arguments.command == "rotate-token":
+        return rotate_token(settings, arguments.username)
     return retention(settings)
 
 

@@ -4,7 +4,8 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from sanic import Sanic
+from sanic import Request, Sanic
+from sanic.response import BaseHTTPResponse
 from sanic_ext import Extend
 
 from backend.api.errors import register_error_handlers
@@ -26,6 +27,7 @@ from backend.web.routes import install_staff_ui
 
 APP_NAME = "lotse_backend"
 log = logging.getLogger("backend.forwarding")
+HSTS = "max-age=31536000; includeSubDomains"
 OPENAPI_PREFIX = "/api/v1/docs"  # ReDoc at /api/v1/docs, the document at /api/v1/docs/openapi.json
 
 
@@ -35,11 +37,14 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> App:
     app.ctx.settings = settings
     bot_knowledge.use_directory(settings.knowledge_dir)
     app.ctx.clock = clock
+    app.ctx.pause = asyncio.sleep  # the login delay; tests record it instead of waiting
     app.ctx.first_response_target = timedelta(hours=settings.first_response_target_hours)
     app.blueprint([health_bp, tickets_bp, status_lookups_bp, candidate_links_bp, users_bp])
     install_staff_ui(app)
     register_error_handlers(app)
     install_guard(app)
+    if settings.profile == "production":
+        app.register_middleware(_strict_transport_security, "response")
     _manage_database(app, settings)
     Extend(app)
     describe_api(app)
@@ -62,6 +67,11 @@ def _configure(app: App, settings: Settings) -> None:
             "HEALTH": False,
         }
     )
+
+
+async def _strict_transport_security(request: Request, response: BaseHTTPResponse) -> None:
+    """Production is served over HTTPS only (behind the proxy): browsers must not fall back to HTTP."""
+    response.headers.setdefault("Strict-Transport-Security", HSTS)
 
 
 def _manage_database(app: App, settings: Settings) -> None:

@@ -15,6 +15,10 @@ class Settings(BaseSettings):
     var_dir: Path = Field(default=Path("var"), validation_alias=AliasChoices("var_dir", "LOTSE_VAR_DIR"))
     database_url: str = Field(default="", validation_alias=AliasChoices("database_url", "DATABASE_URL"))
     profile: Literal["dev", "production"] = "dev"
+    # the dev profile makes accounts with known credentials: never on PostgreSQL (production's database)
+    # unless explicitly allowed, which only the test suite does for its throw-away databases
+    allow_dev_profile_on_postgresql: bool = False
+    api_token_days: int = Field(default=365, ge=1)  # lifetime of tokens made by the CLI and the users API
     first_response_target_hours: int = Field(default=48, ge=1, le=24 * 30)
     retention_days: int = Field(default=180, ge=1)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
@@ -23,17 +27,28 @@ class Settings(BaseSettings):
     # staff UI
     session_minutes: int = Field(default=8 * 60, ge=5)
     secure_cookies: bool = False
-    login_max_failures_per_user: int = Field(default=5, ge=1)
-    login_max_failures_per_address: int = Field(default=50, ge=1)
+    # failed logins: free ones per account and per client address, then a doubling delay (no lockout)
+    login_free_failures_per_user: int = Field(default=3, ge=0)
+    login_free_failures_per_address: int = Field(default=20, ge=0)
+    login_delay_base_seconds: float = Field(default=1.0, ge=0)
+    login_delay_max_seconds: float = Field(default=30.0, ge=0)
     login_failure_window_minutes: int = Field(default=15, ge=1)
-    # wrong candidate link codes in the same window: per bot conversation and over all of them
+    # proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated)
+    trusted_proxies: str = ""
+    # wrong candidate link codes in the same window, per bot conversation and per client address (the
+    # codes have 60 bits: no limit over all senders, which would let one client block every candidate)
     link_max_failures_per_sender: int = Field(default=5, ge=1)
-    link_max_failures_overall: int = Field(default=200, ge=1)
+    # failed status lookups in the same window: per conversation and per client address, and over all
+    status_lookup_max_failures_per_requester: int = Field(default=5, ge=1)
+    status_lookup_max_failures_per_reference: int = Field(default=50, ge=1)
     # forwarding to the Zentralstelle: an HTTP endpoint (HMAC-signed) or SMTP
     forward_url: str = ""
     forward_hmac_secret: str = ""
     forward_smtp_host: str = ""
-    forward_smtp_port: int = 25
+    forward_smtp_port: int = 587
+    forward_smtp_user: str = ""  # SMTP goes only over STARTTLS and with this login
+    forward_smtp_password: str = ""
+    forward_smtp_ca_file: str = ""  # a CA to trust besides the system's (tests, a private CA)
     forward_mail_from: str = ""
     forward_mail_to: str = ""
     forward_worker: bool = True
@@ -50,8 +65,33 @@ class Settings(BaseSettings):
     def default_database_in_var_dir(self) -> "Settings":
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'backend.sqlite3'}"
+        problems = unsafe_combinations(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        if self.profile == "production":
+            self.secure_cookies = True
         return self
 
     @property
     def credentials_file(self) -> Path:
         return self.var_dir / "dev-credentials.json"
+
+
+def unsafe_combinations(settings: Settings) -> list[str]:
+    """What production must not run with, and the development defaults that must not reach it."""
+    problems = []
+    if (
+        settings.profile == "dev"
+        and settings.database_url.startswith("postgresql")
+        and not settings.allow_dev_profile_on_postgresql
+    ):
+        problems.append("DATABASE_URL is PostgreSQL but LOTSE_PROFILE is dev (which creates development accounts)")
+    if settings.profile != "production":
+        return problems
+    if settings.forward_url and not settings.forward_url.startswith("https://"):
+        problems.append("LOTSE_FORWARD_URL must be https:// in production")
+    if settings.forward_url and not settings.forward_hmac_secret:
+        problems.append("LOTSE_FORWARD_HMAC_SECRET must be set in production")
+    if settings.forward_smtp_host and not (settings.forward_smtp_user and settings.forward_smtp_password):
+        problems.append("LOTSE_FORWARD_SMTP_USER and LOTSE_FORWARD_SMTP_PASSWORD must be set in production")
+    return problems

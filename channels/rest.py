@@ -2,7 +2,8 @@
 
 Refuses malformed requests with 400 and a JSON body instead of falling back to a shared
 default conversation, passes on only the metadata Lotse uses (plus a keyed hash of the client's
-address for the per-address limit on new cases), and logs no message text.
+address for the per-address limit on new cases), refuses a client address over its message limit
+with 429, and logs no message text.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 
 from bot.language import normalise_language
 from channels.client_address import ClientKeys
+from channels.message_limits import MessageLimiter, shared_limiter
 from channels.status_notices.conversations import tell_untold
 from channels.status_notices.store import shared_store
 from channels.webhook_requests import json_object
@@ -57,9 +59,12 @@ class HardenedRestInput(InputChannel):
         credentials = credentials or {}
         return cls(int(credentials.get("max_message_length", DEFAULT_MAX_MESSAGE_LENGTH)))
 
-    def __init__(self, max_message_length: int = DEFAULT_MAX_MESSAGE_LENGTH) -> None:
+    def __init__(
+        self, max_message_length: int = DEFAULT_MAX_MESSAGE_LENGTH, limiter: Optional[MessageLimiter] = None
+    ) -> None:
         self.max_message_length = max_message_length
         self.client_keys = ClientKeys.from_env()
+        self.limiter = limiter or shared_limiter()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("hardened_rest_webhook", __name__)
@@ -75,6 +80,8 @@ class HardenedRestInput(InputChannel):
             except InvalidRequest as invalid:
                 return _error(400, invalid.code, str(invalid))
             metadata["client_key"] = self.client_keys.key(request.ip, request.headers.get("x-forwarded-for"))
+            if not await self.limiter.allow(self.name(), metadata["client_key"]):
+                return _error(429, "too_many_messages", "Too many messages from this address; please wait a moment.")
             collector = WholeMessageCollector()
             message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             try:

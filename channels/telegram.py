@@ -22,6 +22,7 @@ from channels.channel_credentials import ChannelCredentialsError, flag_value, op
 from channels.connector_store import ConnectorStore, PayloadRefs
 from channels.connector_texts import connector_text, language_from_tag
 from channels.inbound_dedup import RecentDeliveries
+from channels.message_limits import MessageLimiter, shared_limiter
 from channels.outgoing_http import ProviderCallError, ProviderHttpClient
 from channels.status_notices.conversations import with_status_notices
 from channels.status_notices.store import shared_store
@@ -143,6 +144,7 @@ class TelegramInput(RasaTelegramInput):
         settings: TelegramSettings,
         store: Optional[ConnectorStore] = None,
         http: Optional[ProviderHttpClient] = None,
+        limiter: Optional[MessageLimiter] = None,
     ) -> None:
         super().__init__(settings.access_token, None, settings.webhook_url or None, debug_mode=False)
         self.settings = settings
@@ -150,6 +152,7 @@ class TelegramInput(RasaTelegramInput):
         self.api = TelegramApi(settings, self.http)
         self.refs = PayloadRefs(store or ConnectorStore.in_var_dir(), MAX_CALLBACK_DATA_BYTES)
         self.deliveries = RecentDeliveries()
+        self.limiter = limiter or shared_limiter()
 
     def get_output_channel(self) -> TelegramOutput:
         """Unlike Rasa's, creating the output channel never (re-)registers the webhook."""
@@ -248,11 +251,16 @@ class TelegramInput(RasaTelegramInput):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         language = language_from_tag(user.get("language_code"))
+        sender = sender_id_for(chat, user)
+        if not await self.limiter.allow(self.name(), sender):
+            if await self.limiter.should_tell(self.name(), sender):
+                await output.send_text_message(sender, connector_text("slow_down", language))
+            return
         await on_new_message(
             UserMessage(
                 text,
                 output,
-                sender_id_for(chat, user),
+                sender,
                 input_channel=self.name(),
                 metadata={"language": language} if language else None,
             )

@@ -25,6 +25,7 @@ from channels.channel_credentials import optional_value, required_values
 from channels.connector_store import ConnectorStore, PayloadRefs, pseudonymous_key
 from channels.connector_texts import connector_label, connector_text
 from channels.inbound_dedup import RecentDeliveries
+from channels.message_limits import MessageLimiter, shared_limiter
 from channels.outgoing_http import ProviderHttpClient
 from channels.status_notices.conversations import with_status_notices
 from channels.status_notices.store import shared_store
@@ -272,8 +273,10 @@ class WhatsAppInput(InputChannel):
         store: Optional[ConnectorStore] = None,
         http: Optional[ProviderHttpClient] = None,
         clock: Clock = time.time,
+        limiter: Optional[MessageLimiter] = None,
     ) -> None:
         self.settings = settings
+        self.limiter = limiter or shared_limiter()
         self.http = http or ProviderHttpClient()
         store = store or ConnectorStore.in_var_dir()
         self.memory = WhatsAppMemory(store, clock)
@@ -337,6 +340,10 @@ class WhatsAppInput(InputChannel):
             return
         self.memory.record_inbound(user)
         output = self.get_output_channel()
+        if not await self.limiter.allow(self.name(), user):
+            if await self.limiter.should_tell(self.name(), user):
+                await output.send_text_message(user, connector_text("slow_down", self.memory.language(user)))
+            return
         text = self._user_text(user, message, self.memory.take_offered_choices(user))
         language = self.memory.language(user)
         if text is None:

@@ -30,6 +30,8 @@ RETENTION_INTERVAL_SECONDS = 3600
 ENV_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)\}")
 OPTIONAL_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+):-([^}]*)\}")  # a setting with a default, e.g. a provider's URL
 STATUS_WEBHOOK_SECRET_FILE = "status-webhook-secret"
+ACTION_SECRET_FILE = "action-secret"
+REQUEST_MAX_BYTES = 1_000_000  # the Rasa server's body limit (Sanic's default is 100 MB)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class ProcessSpec:
     name: str
     command: List[str]
     health_url: Optional[str]
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,6 +81,11 @@ class Stack:
         env.setdefault("LOTSE_STATUS_WEBHOOK_URL", f"http://127.0.0.1:{self.ports.rasa}/webhooks/status/webhook")
         if not env.get("LOTSE_STATUS_WEBHOOK_SECRET"):
             env["LOTSE_STATUS_WEBHOOK_SECRET"] = local_secret(self.var_dir / STATUS_WEBHOOK_SECRET_FILE)
+        if not env.get("LOTSE_ACTION_SECRET"):
+            env["LOTSE_ACTION_SECRET"] = local_secret(self.var_dir / ACTION_SECRET_FILE)
+        if self.profile == "production" and env.get("LOTSE_REDIS_HOST"):  # limits shared by every process
+            redis = f"redis://{env['LOTSE_REDIS_HOST']}:{env.get('LOTSE_REDIS_PORT', '6379')}/2"
+            env.setdefault("LOTSE_RATE_LIMIT_STORAGE", redis)
         return env
 
     def specs(self) -> List[ProcessSpec]:
@@ -91,7 +99,7 @@ class Stack:
             ),
             ProcessSpec(
                 "actions",
-                [str(RASA_BIN / "rasa"), "run", "actions", "--port", str(p.actions), "--actions", "actions"],
+                [str(RASA_BIN / "python"), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(p.actions)],
                 f"http://127.0.0.1:{p.actions}/health",
             ),
             ProcessSpec("outbox", [str(RASA_BIN / "python"), "-m", "actions.outbox_worker"], None),
@@ -115,6 +123,7 @@ class Stack:
                     "settings/logging.yml",
                 ],
                 f"http://127.0.0.1:{p.rasa}/",
+                {"SANIC_REQUEST_MAX_SIZE": self.environment().get("LOTSE_REQUEST_MAX_BYTES", str(REQUEST_MAX_BYTES))},
             ),
             ProcessSpec(
                 "web",
@@ -135,7 +144,7 @@ class Stack:
         self.processes[spec.name] = subprocess.Popen(
             spec.command,
             cwd=REPO,
-            env=self.environment(),
+            env={**self.environment(), **spec.env},
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -191,7 +200,8 @@ class StackError(RuntimeError):
 
 def local_secret(path: Path) -> str:
     """A random secret kept in the state folder (mode 600), made on first use: the backend signs
-    its status notices with it and the Rasa server checks them."""
+    its status notices with it and the Rasa server checks them; the Rasa server presents another to the
+    action server."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -23,13 +23,13 @@ class LinkCodeResolution(Strict):
     # Any short text: a malformed code must get the same answer as an unknown one, not a 422.
     code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     sender: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    client: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None  # hashed address
 
 
 def link_limits(request: Request) -> candidate_links.LinkLimits:
     settings = request.app.ctx.settings
     return candidate_links.LinkLimits(
-        per_sender=settings.link_max_failures_per_sender,
-        overall=settings.link_max_failures_overall,
+        per_requester=settings.link_max_failures_per_sender,
         window=timedelta(minutes=settings.login_failure_window_minutes),
     )
 
@@ -43,7 +43,7 @@ async def resolve(request: Request) -> HTTPResponse:
     try:
         async with req.transaction(request) as session:
             ticket = await candidate_links.resolve(
-                session, asked.code, asked.sender, link_limits(request), req.now(request)
+                session, asked.code, asked.sender, asked.client, link_limits(request), req.now(request)
             )
             view = candidate_links.candidate_view_json(ticket) if ticket is not None else None
     except candidate_links.TooManyWrongCodes:

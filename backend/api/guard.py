@@ -45,7 +45,7 @@ async def _guard(request: Request) -> HTTPResponse | None:
     caller = None
     if token is not None:
         async with request.app.ctx.sessions() as session:
-            caller = await authenticate(session, token)
+            caller = await authenticate(session, token, request.app.ctx.clock())
     if caller is None:
         return error_response(401, "unauthorized", "A valid bearer token is required.")
     request.ctx.principal = caller

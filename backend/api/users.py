@@ -1,5 +1,7 @@
 """User management for admins of an organisation."""
 
+from datetime import timedelta
+
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
@@ -43,7 +45,8 @@ async def create_user(request: Request) -> HTTPResponse:
             )
         except accounts.AccountError as error:
             raise ApiError(409, "user_not_created", str(error)) from error
-        await accounts.add_token(session, user, token, now)
+        lifetime = timedelta(days=request.app.ctx.settings.api_token_days)
+        await accounts.add_token(session, user, token, now, now + lifetime)
         created = accounts.user_json(user)
     return json({**created, "password": password, "api_token": token}, status=201)
 

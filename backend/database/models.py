@@ -51,6 +51,10 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # second factor: the TOTP secret (base32), the last time step used (no replay), hashed recovery codes
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
+    recovery_code_digests: Mapped[str | None] = mapped_column(Text)  # JSON list of sha256 digests
 
 
 class ApiToken(Base):
@@ -60,6 +64,7 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]  # None: the development accounts' tokens, which never expire
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
@@ -81,7 +86,7 @@ class Ticket(Base):
     no_prospect_flag: Mapped[bool]
     no_prospect_reasons: Mapped[list[Any]]
     consent: Mapped[dict[str, Any]]
-    candidate_link_code: Mapped[str | None] = mapped_column(String(32))
+    candidate_link_digest: Mapped[str | None] = mapped_column(String(64), index=True)  # sha256, never the code
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     search_text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,10 +1,11 @@
 """The candidate's link code and what a linked candidate may see.
 
 The code is random and independent of the reference (shared/interfaces.md): three groups of four
-Crockford base32 characters, 60 bits. A linked candidate sees the status and the checklist items
+Crockford base32 characters, 60 bits, stored only as a digest. A linked candidate sees the status and the checklist items
 that are theirs to provide, never the employer's data or documents.
 """
 
+import hashlib
 import re
 import secrets
 
@@ -50,3 +51,9 @@ def is_link_code(text: str) -> bool:
 
 def is_candidates_open_item(item: str, state: str) -> bool:
     return item in CANDIDATE_DOCUMENTS and state in STILL_OPEN
+
+
+def link_digest(code: str) -> str:
+    """What is stored of a code: it is shown once (to the employer by the bot, to staff when they
+    make a new one) and never kept in clear."""
+    return hashlib.sha256(f"candidate_link:{code}".encode()).hexdigest()

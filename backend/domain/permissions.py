@@ -18,6 +18,7 @@ class Scope(StrEnum):
     VISIBLE = "visible"  # tickets the user's organisation may see
     ROUTED = "routed"  # tickets routed to the user's organisation for the pre-check
     OWN_ORG = "own_org"  # users of the user's own organisation
+    SELF = "self"  # the user's own account
 
 
 class Action(StrEnum):
@@ -41,6 +42,7 @@ class Action(StrEnum):
     USER_DEACTIVATE = "user.deactivate"
     USER_REVOKE_TOKENS = "user.revoke_tokens"
     DASHBOARD_VIEW = "dashboard.view"
+    ACCOUNT_SECURITY = "account.security"  # one's own second factor
 
 
 # Refusing one of these on a given ticket answers 404, so that a ticket the caller may not
@@ -61,6 +63,7 @@ _STAFF: dict[Action, Scope] = {
     Action.TICKET_REROUTE: Scope.ROUTED,
     Action.TICKET_REDELIVER: Scope.ROUTED,
     Action.TICKET_LINK_CODE: Scope.ROUTED,
+    Action.ACCOUNT_SECURITY: Scope.SELF,
 }
 
 PERMISSIONS: dict[Role, dict[Action, Scope]] = {

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -103,9 +103,19 @@ async def create_user(
     return user
 
 
-async def add_token(session: AsyncSession, user: User, token: str, now: datetime) -> None:
-    session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), created_at=now))
+async def add_token(
+    session: AsyncSession, user: User, token: str, now: datetime, expires_at: datetime | None = None
+) -> None:
+    session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), created_at=now, expires_at=expires_at))
     await session.flush()
+
+
+async def rotate_token(session: AsyncSession, user: User, actor: str, now: datetime, lifetime: timedelta) -> str:
+    """Revokes every token of the user and issues one new one, valid for `lifetime`."""
+    await revoke_tokens(session, user, actor, now)
+    token = new_token()
+    await add_token(session, user, token, now, now + lifetime)
+    return token
 
 
 async def has_token(session: AsyncSession, user: User, token: str) -> bool:
@@ -115,10 +125,12 @@ async def has_token(session: AsyncSession, user: User, token: str) -> bool:
     return await session.scalar(query) is not None
 
 
-async def authenticate(session: AsyncSession, token: str) -> Principal | None:
+async def authenticate(session: AsyncSession, token: str, now: datetime | None = None) -> Principal | None:
     digest = token_digest(token)
     row = await session.scalar(select(ApiToken).where(ApiToken.token_sha256 == digest, ApiToken.revoked_at.is_(None)))
     if row is None or not hmac.compare_digest(row.token_sha256, digest) or not row.user.active:
+        return None
+    if row.expires_at is not None and row.expires_at <= (now or datetime.now(UTC)):
         return None
     user = row.user
     return Principal(user_id=user.id, username=user.username, role=Role(user.role), organisation=user.organisation)

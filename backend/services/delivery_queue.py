@@ -4,13 +4,13 @@ pass over the due entries."""
 
 import asyncio
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
+
+import httpx
 
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -56,15 +56,15 @@ def backoff(base_seconds: float, attempts: int) -> timedelta:
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
-    """Blocking; any answer but 2xx is a failed attempt."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    """Blocking; any answer but 2xx is a failed attempt. A redirect is one too and is not followed:
+    following would turn the POST into a GET elsewhere, whose 2xx would count as delivered."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        raise DeliveryError(f"http {error.code}") from None
-    except (urllib.error.URLError, OSError) as error:
+        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+            response = client.post(url, content=body, headers=headers)
+    except httpx.HTTPError as error:
         raise DeliveryError(f"network: {type(error).__name__}") from None
+    if not response.is_success:
+        raise DeliveryError(f"http {response.status_code}")
 
 
 def requeue(entry: QueueEntry, now: datetime) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import logging
 import smtplib
+import ssl
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -203,7 +204,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 def target_of(settings: Settings) -> str | None:
     if settings.forward_url:
         return "http"
-    if settings.forward_smtp_host and settings.forward_mail_to:
+    if settings.forward_smtp_host and settings.forward_mail_to and settings.forward_smtp_user:
         return "smtp"
     return None
 
@@ -216,7 +217,12 @@ def _post(settings: Settings, outgoing: Outgoing, now: datetime) -> None:
     delivery_queue.post(settings.forward_url, outgoing.body, headers, timeout=15)
 
 
+def _smtp_context(settings: Settings) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=settings.forward_smtp_ca_file or None)
+
+
 def _mail(settings: Settings, outgoing: Outgoing) -> None:
+    """Only over STARTTLS (the certificate checked) and with a login; a server offering neither gets nothing."""
     message = EmailMessage()
     message["Subject"] = f"Lotse Fallpaket {outgoing.reference}"
     message["From"] = settings.forward_mail_from or "lotse@localhost"
@@ -226,7 +232,15 @@ def _mail(settings: Settings, outgoing: Outgoing) -> None:
     message.add_attachment(outgoing.pdf, maintype="application", subtype="pdf", filename=f"{outgoing.reference}.pdf")
     try:
         with smtplib.SMTP(settings.forward_smtp_host, settings.forward_smtp_port, timeout=15) as smtp:
+            smtp.ehlo()
+            if not smtp.has_extn("starttls"):
+                raise DeliveryError("smtp: server offers no STARTTLS")
+            smtp.starttls(context=_smtp_context(settings))
+            smtp.ehlo()
+            smtp.login(settings.forward_smtp_user, settings.forward_smtp_password)
             smtp.send_message(message)
+    except DeliveryError:
+        raise
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryError(f"smtp: {type(error).__name__}") from None
 

@@ -26,7 +26,7 @@ async def remove_personal_data(
     names the removed fields, never their values."""
     kept, removed_fields = anonymised_case(ticket.case_data)
     ticket.case_data = kept
-    ticket.candidate_link_code = None
+    ticket.candidate_link_digest = None
     ticket.search_text = search_text(ticket.reference, kept)
     ticket.personal_data_removed_at = now
     ticket.personal_data_removal_kind = kind.value

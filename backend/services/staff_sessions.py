@@ -1,16 +1,16 @@
-"""Staff UI logins: password check, login rate limit, server-side sessions with expiry and CSRF token."""
+"""Staff UI logins: password and second factor, growing delays after failures, server-side sessions
+with expiry and CSRF token."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.database.models import LoginFailure, StaffSession
 from backend.domain.permissions import Role
-from backend.services import accounts, audit
+from backend.services import accounts, audit, failure_counts, two_factor
 from backend.services.accounts import Principal
 
 _DUMMY_HASH_PASSWORD = "lotse-timing-equaliser"  # verified for unknown users, so timing tells nothing
@@ -18,57 +18,69 @@ _DUMMY_HASH_PASSWORD = "lotse-timing-equaliser"  # verified for unknown users, s
 
 @dataclass(frozen=True)
 class LoginLimits:
-    per_user: int
-    per_address: int
+    """Failed logins slow further attempts down, per account and per client address; none locks out.
+
+    Past the free failures in the window (per account, per address) each attempt waits
+    `base_delay_seconds`, doubling with every further failure up to `max_delay_seconds`; after the
+    wait the right password still gets in."""
+
+    free_per_user: int
+    free_per_address: int
+    base_delay_seconds: float
+    max_delay_seconds: float
     window: timedelta
+
+    def delay_after(self, user_failures: int, address_failures: int) -> float:
+        over = max(user_failures - self.free_per_user, address_failures - self.free_per_address)
+        if over < 0:
+            return 0.0
+        return float(min(self.base_delay_seconds * 2 ** min(over, 32), self.max_delay_seconds))
 
 
 @dataclass(frozen=True)
 class StaffLogin:
     principal: Principal
     csrf_token: str
+    must_enrol_second_factor: bool = False
 
 
-class TooManyFailures(Exception):
-    pass
+@dataclass(frozen=True)
+class LoginAttempt:
+    """An attempt counted as failed until it succeeds, so parallel guesses slow each other down too."""
+
+    failure_ids: tuple[int, ...]
+    delay_seconds: float
 
 
-def _digest(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
-
-
-async def _failures(session: AsyncSession, key: str, since: datetime) -> int:
-    query = (
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.key_digest == key, LoginFailure.at >= since)
-    )
-    return await session.scalar(query) or 0
-
-
-async def _limited(session: AsyncSession, keys: tuple[str, str], limits: LoginLimits, now: datetime) -> bool:
+async def begin_attempt(
+    session: AsyncSession, username: str, address: str, limits: LoginLimits, now: datetime
+) -> LoginAttempt:
+    """Records the attempt as a failure of the account and of the address and says how long it must
+    wait first (the caller waits outside the transaction)."""
+    keys = (failure_counts.digest("user", username.lower()), failure_counts.digest("address", address))
     since = now - limits.window
-    user_key, address_key = keys
-    return (
-        await _failures(session, user_key, since) >= limits.per_user
-        or await _failures(session, address_key, since) >= limits.per_address
-    )
+    await failure_counts.lock(session, keys)
+    await failure_counts.forget_before(session, since)
+    user_failures, address_failures = [await failure_counts.count(session, key, since) for key in keys]
+    rows = failure_counts.record(session, keys, now)
+    await session.flush()
+    return LoginAttempt(tuple(row.id for row in rows), limits.delay_after(user_failures, address_failures))
 
 
 async def check_password(
-    session: AsyncSession, username: str, password: str, address: str, limits: LoginLimits, now: datetime
+    session: AsyncSession, attempt: LoginAttempt, username: str, password: str, code: str, now: datetime
 ) -> Principal | None:
-    """The principal for a correct password of an active staff or admin account; None otherwise.
-    Raises TooManyFailures when the username or the address failed too often in the window."""
-    keys = (_digest("user", username.lower()), _digest("address", address))
-    await session.execute(delete(LoginFailure).where(LoginFailure.at < now - limits.window))
-    if await _limited(session, keys, limits, now):
-        raise TooManyFailures
+    """The principal for a correct password (and, where enrolled, second factor) of an active staff or
+    admin account, which also takes back the attempt's failure records; None otherwise."""
     user = await accounts.find_user(session, username)
     usable = user is not None and user.active and user.role != Role.BOT
     stored = user.password_hash if user is not None and usable else _dummy_hash()
-    if accounts.password_matches(stored, password) and user is not None and usable:
-        return Principal(user_id=user.id, username=user.username, role=Role(user.role), organisation=user.organisation)
-    session.add_all([LoginFailure(key_digest=key, at=now) for key in keys])
-    return None
+    if not accounts.password_matches(stored, password) or user is None or not usable:
+        return None
+    if user.totp_secret and not two_factor.accept_code(user, code, now):
+        return None
+    await session.execute(delete(LoginFailure).where(LoginFailure.id.in_(attempt.failure_ids)))
+    return Principal(user_id=user.id, username=user.username, role=Role(user.role), organisation=user.organisation)
 
 
 _dummy: list[str] = []
@@ -109,7 +121,7 @@ async def resume(session: AsyncSession, token: str, now: datetime) -> StaffLogin
         return None
     user = row.user
     principal = Principal(user_id=user.id, username=user.username, role=Role(user.role), organisation=user.organisation)
-    return StaffLogin(principal=principal, csrf_token=row.csrf_token)
+    return StaffLogin(principal, row.csrf_token, two_factor.required(user))
 
 
 async def end(session: AsyncSession, token: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.database.models import ChecklistItem, Comment, Ticket, User
+from backend.domain.candidate_link import link_digest
 from backend.domain.checklist import ItemState
 from backend.domain.organisations import DEFAULT_PRE_CHECK_ORG, ORGANISATIONS, RECEIVING_ORG
 from backend.domain.permissions import Action, Role
@@ -64,7 +65,7 @@ def _new_ticket(submission: TicketSubmission, digest: str, clocks: Clocks) -> Ti
         no_prospect_flag=submission.no_prospect.flag,
         no_prospect_reasons=list(submission.no_prospect.reasons),
         consent=submission.consent.model_dump(mode="json"),
-        candidate_link_code=submission.candidate_link_code,
+        candidate_link_digest=link_digest(submission.candidate_link_code) if submission.candidate_link_code else None,
         search_text=search_text(submission.reference, case),
         created_at=clocks.now,
         updated_at=clocks.now,

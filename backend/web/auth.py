@@ -15,6 +15,7 @@ SESSION_COOKIE = "lotse_session"
 LOGIN_CSRF_COOKIE = "lotse_login_csrf"
 CSRF_FIELD = "csrf_token"
 LOGIN_PATH = "/staff/login"
+TWO_FACTOR_PATH = "/staff/account/two-factor"
 
 
 def tokens_match(expected: str | None, given: str | None) -> bool:
@@ -43,5 +44,7 @@ async def authenticate_staff(request: Request, action: Action) -> HTTPResponse |
     request.ctx.csrf_token = login.csrf_token
     if request.method == "POST" and not tokens_match(login.csrf_token, form_value(request, CSRF_FIELD)):
         return error_page(request, 403)
+    if login.must_enrol_second_factor and action is not Action.ACCOUNT_SECURITY:
+        return redirect(TWO_FACTOR_PATH, status=303)
     require(login.principal, action)
     return None

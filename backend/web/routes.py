@@ -31,9 +31,11 @@ from backend.web.auth import (
     new_login_csrf,
     tokens_match,
 )
+from backend.web.client_address import client_address
 from backend.web.i18n import LANGUAGE_COOKIE, LANGUAGES, language_of
 from backend.web.labels import NO_PROSPECT_REASONS, Labels
 from backend.web.render import add_security_headers, error_page, render
+from backend.web.two_factor import two_factor_bp
 
 staff_bp = Blueprint("staff", url_prefix="/staff")
 STATIC = Path(__file__).with_name("static")
@@ -56,8 +58,9 @@ def _cookie(response: HTTPResponse, request: Request, name: str, value: str, max
 
 
 def install_staff_ui(app: req.App) -> None:
-    app.blueprint(staff_bp)
-    openapi.exclude(bp=staff_bp)  # the OpenAPI document describes the JSON API only
+    app.blueprint([staff_bp, two_factor_bp])
+    for blueprint in (staff_bp, two_factor_bp):
+        openapi.exclude(bp=blueprint)  # the OpenAPI document describes the JSON API only
     app.register_middleware(add_security_headers, "response")
 
 
@@ -105,24 +108,25 @@ async def login(request: Request) -> HTTPResponse:
     username = (form_value(request, "username") or "").strip()
     settings = request.app.ctx.settings
     limits = staff_sessions.LoginLimits(
-        settings.login_max_failures_per_user,
-        settings.login_max_failures_per_address,
+        settings.login_free_failures_per_user,
+        settings.login_free_failures_per_address,
+        settings.login_delay_base_seconds,
+        settings.login_delay_max_seconds,
         timedelta(minutes=settings.login_failure_window_minutes),
     )
     lifetime = timedelta(minutes=settings.session_minutes)
     now = req.now(request)
-    try:
-        async with req.transaction(request) as session:
-            principal = await staff_sessions.check_password(
-                session, username, form_value(request, "password") or "", request.ip, limits, now
-            )
-            if principal is None:
-                return _login_page(request, 401, "login.error.invalid", username)
-            token, _ = await staff_sessions.start(
-                session, principal, request.cookies.get(SESSION_COOKIE), lifetime, now
-            )
-    except staff_sessions.TooManyFailures:
-        return render(request, "rate_limited.html", status=429)
+    async with req.transaction(request) as session:
+        attempt = await staff_sessions.begin_attempt(session, username, client_address(request), limits, now)
+    if attempt.delay_seconds:
+        await request.app.ctx.pause(attempt.delay_seconds)
+    async with req.transaction(request) as session:
+        principal = await staff_sessions.check_password(
+            session, attempt, username, form_value(request, "password") or "", form_value(request, "code") or "", now
+        )
+        if principal is None:
+            return _login_page(request, 401, "login.error.invalid", username)
+        token, _ = await staff_sessions.start(session, principal, request.cookies.get(SESSION_COOKIE), lifetime, now)
     response = redirect("/staff/tickets", status=303)
     _cookie(response, request, SESSION_COOKIE, token, int(lifetime.total_seconds()), "/staff")
     _cookie(response, request, LOGIN_CSRF_COOKIE, "", 0, LOGIN_PATH)
@@ -214,7 +218,7 @@ async def dashboard_page(request: Request) -> HTTPResponse:
 
 
 async def _ticket_page(
-    request: Request, reference: str, status: int = 200, errors: dict[str, str] | None = None
+    request: Request, reference: str, status: int = 200, errors: dict[str, str] | None = None, **shown_once: str
 ) -> HTTPResponse:
     now = req.now(request)
     async with req.transaction(request) as session:
@@ -222,7 +226,7 @@ async def _ticket_page(
         ticket = await ticket_for(session, caller, reference, Action.TICKET_READ)
         context = await views.detail(session, caller, ticket, now)
     done = request.args.get("done", "")
-    return render(request, "ticket.html", status=status, errors=errors or {}, done=done, **context)
+    return render(request, "ticket.html", status=status, errors=errors or {}, done=done, **context, **shown_once)
 
 
 @staff_bp.get("/tickets/<reference>", ctx_action=Action.TICKET_READ)
@@ -341,13 +345,17 @@ async def resend_status_notice(request: Request, reference: str) -> HTTPResponse
 
 @staff_bp.post("/tickets/<reference>/candidate-link", ctx_action=Action.TICKET_LINK_CODE)
 async def candidate_link(request: Request, reference: str) -> HTTPResponse:
+    """A new code is shown on the answer to this post, once: only its digest is kept."""
     now = req.now(request)
+    if form_value(request, "do") == "regenerate":
+        async with req.transaction(request) as session:
+            ticket = await ticket_for(session, req.principal(request), reference, Action.TICKET_LINK_CODE)
+            code = await candidate_links.regenerate(session, req.principal(request), ticket, now)
+        return await _ticket_page(request, reference, new_link_code=code)
 
     async def work(session: AsyncSession, caller: Principal, ticket: Ticket) -> None:
         chosen = form_value(request, "do")
-        if chosen == "regenerate":
-            await candidate_links.regenerate(session, caller, ticket, now)
-        elif chosen == "revoke":
+        if chosen == "revoke":
             candidate_links.revoke(session, caller, ticket, now)
         else:
             raise ValueError("unknown link code action")

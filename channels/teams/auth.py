@@ -27,6 +27,18 @@ def _normalised_url(url: Optional[str]) -> str:
     return (url or "").rstrip("/")
 
 
+def tenant_matches(activity: Dict[str, Any], tenant_id: str) -> bool:
+    """The activity comes from the configured tenant: a Teams activity names it in `channelData`
+    and in its conversation; every one named must be ours, and at least one must be named. A valid
+    Bot Framework token alone would also admit other tenants that install the app."""
+    named = [
+        ((activity.get("channelData") or {}).get("tenant") or {}).get("id"),
+        (activity.get("conversation") or {}).get("tenantId"),
+    ]
+    given = [str(tenant).lower() for tenant in named if tenant]
+    return bool(given) and all(tenant == tenant_id.lower() for tenant in given)
+
+
 class BotFrameworkTokenValidator:
     """Checks signature (RS256, keys from the OpenID metadata), issuer, audience, expiry and serviceUrl."""
 

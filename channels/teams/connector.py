@@ -26,7 +26,7 @@ from channels.teams.activities import (
     message_metadata,
     user_text,
 )
-from channels.teams.auth import BotFrameworkTokenSource, BotFrameworkTokenValidator, TokenRejected
+from channels.teams.auth import BotFrameworkTokenSource, BotFrameworkTokenValidator, TokenRejected, tenant_matches
 from channels.teams.output import ConversationUnknown, TeamsOutput
 from channels.webhook_requests import json_object
 
@@ -154,6 +154,9 @@ class TeamsInput(InputChannel):
             except TokenRejected as rejection:
                 logger.warning("Rejected Bot Framework request: %s", rejection)
                 return response.json({"error": "unauthorized"}, status=HTTPStatus.UNAUTHORIZED)
+            if not tenant_matches(activity, self.connection.settings.tenant_id):
+                logger.warning("Rejected Bot Framework activity from another tenant")
+                return response.json({"error": "forbidden"}, status=HTTPStatus.FORBIDDEN)
             if activity.get("type") == "message" and self.deliveries.first_time(delivery_key(activity)):
                 await self._handle_message(activity, with_status_notices(request.app, shared_store(), on_new_message))
             return response.json({}, status=HTTPStatus.OK)

@@ -148,6 +148,7 @@ async def test_the_retention_job_cleans_the_store_configured_in_endpoints_yml(
 ) -> None:
     monkeypatch.setenv("LOTSE_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("LOTSE_ACTION_URL", "http://127.0.0.1:1/webhook")
+    monkeypatch.setenv("LOTSE_ACTION_SECRET", "not-used-here")
     configured = store_from_endpoints(str(REPO / "endpoints.yml"))
     configured.domain = domain
     now = time.time()

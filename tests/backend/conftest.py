@@ -100,13 +100,23 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        var_dir=tmp_path / "var", database_url=database_url, first_response_target_hours=48, forward_worker=False
+        var_dir=tmp_path / "var",
+        database_url=database_url,
+        first_response_target_hours=48,
+        forward_worker=False,
+        allow_dev_profile_on_postgresql=True,  # the suite's throw-away databases
     )
 
 
 @pytest.fixture
 async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[Sanic]:
     application = create_app(settings, clock)
+    application.ctx.pauses = []  # the login delays, recorded instead of waited for
+
+    async def record_pause(seconds: float) -> None:
+        application.ctx.pauses.append(seconds)
+
+    application.ctx.pause = record_pause
     async with LifespanManager(application):
         yield application
 

@@ -14,6 +14,7 @@ class Receiver:
     statuses: list[int] = field(default_factory=list)  # answers to give, in order; then 200
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     url: str = ""
+    location: str = ""  # sent with a 3xx answer
 
 
 @contextmanager
@@ -24,7 +25,16 @@ def receiving() -> Iterator[Receiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             state.received.append(({name.lower(): value for name, value in self.headers.items()}, body))
-            self.send_response(state.statuses.pop(0) if state.statuses else 200)
+            status = state.statuses.pop(0) if state.statuses else 200
+            self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", state.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            state.received.append(({name.lower(): value for name, value in self.headers.items()}, b"GET"))
+            self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()
 

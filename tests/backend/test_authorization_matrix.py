@@ -20,6 +20,7 @@ from backend.app import create_app
 from backend.domain.permissions import Role
 from backend.services import accounts as account_service
 from backend.services import staff_sessions
+from backend.services import two_factor
 from backend.services.accounts import Principal
 from backend.settings import Settings
 
@@ -145,11 +146,17 @@ EXPECTED |= {
     ("POST", f"{S}/comments"): UI_FORM,
     ("POST", f"{S}/assignee"): UI_PRE_CHECK_FORM,
     ("POST", f"{S}/no-prospect"): UI_PRE_CHECK_FORM,
-    ("POST", f"{S}/candidate-link"): UI_PRE_CHECK_FORM,
+    # a new code is shown on the answer itself, once (only its digest is kept): 200, not a redirect
+    ("POST", f"{S}/candidate-link"): UI_PRE_CHECK_FORM | {"hwk": (200, 404), "hwk_admin": (200, 404)},
     # allowed to the pre-check organisation, then refused by the rule: no failed delivery to re-queue
     ("POST", f"{S}/delivery"): UI_PRE_CHECK_FORM | {"hwk": (409, 404), "hwk_admin": (409, 404)},
     # the same: allowed to the pre-check organisation, then refused: no failed status notice to send again
     ("POST", f"{S}/status-notice"): UI_PRE_CHECK_FORM | {"hwk": (409, 404), "hwk_admin": (409, 404)},
+    # one's own second factor: every staff member; a post without a valid code changes nothing (422)
+    ("GET", "staff/account/two-factor"): UI_NO_SESSION
+    | _same({"hwk": 200, "hwk_admin": 200, "zentralstelle": 200, "zentralstelle_admin": 200}),
+    ("POST", "staff/account/two-factor"): UI_NO_SESSION
+    | _same({"hwk": 422, "hwk_admin": 422, "zentralstelle": 422, "zentralstelle_admin": 422}),
 }
 UI_FORMS: dict[str, dict[str, str]] = {
     f"{S}/checklist": {"item.vollmacht": "checked"},
@@ -199,6 +206,8 @@ class World:
         async with self.app.ctx.sessions() as session, session.begin():
             user = await account_service.find_user(session, account.username)
             assert user is not None
+            if user.role == Role.ADMIN:
+                user.totp_secret = user.totp_secret or two_factor.new_secret()  # admins work only with one
             principal = Principal(user.id, user.username, Role(user.role), user.organisation)
             token, csrf = await staff_sessions.start(session, principal, None, timedelta(hours=1), self.clock())
         return {"cookie": f"lotse_session={token}", "csrf_token": csrf}

@@ -10,10 +10,11 @@ import pytest
 import yaml
 from backend_harness import Api, FakeClock
 from sanic import Sanic
+from sqlalchemy import text
 from staff_ui import log_in, page_csrf, user_with_password
 from ticket_bodies import ticket_body
 
-from backend.domain.candidate_link import CANDIDATE_DOCUMENTS, is_link_code, new_link_code
+from backend.domain.candidate_link import CANDIDATE_DOCUMENTS, is_link_code, link_digest, new_link_code
 from backend.settings import Settings
 
 RESOLVE = "/api/v1/candidate-links/resolve"
@@ -137,12 +138,31 @@ async def test_wrong_codes_are_limited_per_sender_for_the_window(
     await _resolve(api, CODE, 200)
 
 
-async def test_wrong_codes_are_limited_over_all_senders(app: Sanic, api: Api) -> None:
-    app.ctx.settings = app.ctx.settings.model_copy(update={"link_max_failures_overall": 3})
+async def test_throw_away_conversations_do_not_block_the_right_candidate(api: Api, settings: Settings) -> None:
+    """Issue 15 P7: forty conversations with five wrong codes each once locked out every candidate."""
     await api.create(_body())
-    for index in range(3):
-        await _resolve(api, "ZZZZ-ZZZZ-ZZZZ", 404, sender=f"rotating-{index}")
-    await _resolve(api, CODE, 429, sender="fresh-sender")
+    for sender in range(40):
+        for index in range(settings.link_max_failures_per_sender):
+            await _resolve(api, f"ZZZZ-ZZZZ-{index:04d}", 404, sender=f"throwaway-{sender}")
+    assert (await _resolve(api, CODE, 200, sender="the-candidate"))["status"] == "submitted"
+
+
+async def test_wrong_codes_are_limited_per_client_address_too(api: Api, settings: Settings) -> None:
+    await api.create(_body())
+    for index in range(settings.link_max_failures_per_sender):
+        body = {"code": f"ZZZZ-ZZZZ-{index:04d}", "sender": f"rotating-{index}", "client": "address-key-1"}
+        await api.call("bot", "POST", RESOLVE, 404, json=body)
+    await api.call("bot", "POST", RESOLVE, 429, json={"code": CODE, "sender": "fresh", "client": "address-key-1"})
+    await api.call("bot", "POST", RESOLVE, 200, json={"code": CODE, "sender": "fresh", "client": "address-key-2"})
+
+
+async def test_the_code_is_stored_only_as_a_digest(api: Api, app: Sanic) -> None:
+    await api.create(_body())
+    issued = (await api.call("hwk", "POST", f"/api/v1/tickets/{REFERENCE}/candidate-link", 200))["candidate_link_code"]
+    async with app.ctx.sessions() as session:
+        rows = (await session.execute(text("SELECT * FROM tickets"))).all()
+    assert rows and CODE not in str(rows) and issued not in str(rows)
+    assert link_digest(issued) in str(rows)
 
 
 async def test_a_code_held_by_two_tickets_names_no_case(api: Api) -> None:
@@ -175,13 +195,14 @@ async def test_staff_issue_and_revoke_the_code_with_the_buttons_on_the_ticket_pa
     await user_with_password(app, "hwk-link", "hwk_hannover")
     await log_in(client, "hwk-link")
     page = f"/staff/tickets/{REFERENCE}"
-    assert CODE in (await client.get(page)).text
+    before = (await client.get(page)).text
+    assert CODE not in before and 'id="candidate-link-active"' in before
     form = f"{page}/candidate-link"
     issued = await client.post(form, data={"csrf_token": await page_csrf(client, page), "do": "regenerate"})
-    assert issued.status_code == 303
-    shown = (await client.get(page)).text
-    new_code = re.search(r'id="candidate-link-code">([^<]+)<', shown)
+    assert issued.status_code == 200
+    new_code = re.search(r'id="candidate-link-code">([^<]+)<', issued.text)
     assert new_code and new_code.group(1) != CODE
+    assert new_code.group(1) not in (await client.get(page)).text, "shown once"
     await _resolve(api, new_code.group(1), 200)
     revoked = await client.post(form, data={"csrf_token": await page_csrf(client, page), "do": "revoke"})
     assert revoked.status_code == 303

@@ -47,7 +47,8 @@ def test_first_start_writes_the_credentials_file_private_and_complete(settings: 
     content = json.loads(path.read_text())
     assert set(content) == {*STAFF_KEYS, "bot"}
     for key in STAFF_KEYS:
-        assert set(content[key]) == {"username", "password", "api_token"}
+        second_factor = {"totp_secret"} if key == "admin" else set()
+        assert set(content[key]) == {"username", "password", "api_token", *second_factor}
     assert set(content["bot"]) == {"api_token"}
     assert len({entry["api_token"] for entry in content.values()}) == 6
 
@@ -113,3 +114,35 @@ def test_a_new_sqlite_database_is_private_to_the_owner(tmp_path: Path) -> None:
     fresh = Settings(var_dir=tmp_path / "var", profile="production")
     prepare_database(fresh)
     assert stat.S_IMODE((tmp_path / "var" / "backend.sqlite3").stat().st_mode) == 0o600
+
+
+def _admin(settings: Settings) -> User:
+    async def lookup() -> User:
+        database = Database(settings.database_url)
+        try:
+            async with database.sessions() as session:
+                user = await session.scalar(select(User).where(User.role == "admin"))
+                assert user is not None
+                return user
+        finally:
+            await database.dispose()
+
+    return asyncio.run(lookup())
+
+
+def test_the_dev_admin_has_the_second_factor_of_the_file(settings: Settings) -> None:
+    prepare_database(settings)
+    content = json.loads(settings.credentials_file.read_text())
+    assert _admin(settings).totp_secret == content["admin"]["totp_secret"]
+
+
+def test_a_file_from_before_the_second_factor_gets_one_for_the_admin(settings: Settings) -> None:
+    prepare_database(settings)
+    content = json.loads(settings.credentials_file.read_text())
+    del content["admin"]["totp_secret"]
+    settings.credentials_file.write_text(json.dumps(content))
+    prepare_database(settings)
+    upgraded = json.loads(settings.credentials_file.read_text())
+    assert upgraded["admin"]["password"] == content["admin"]["password"]
+    assert _admin(settings).totp_secret == upgraded["admin"]["totp_secret"]
+    assert stat.S_IMODE(settings.credentials_file.stat().st_mode) == 0o600

@@ -7,13 +7,13 @@ import hashlib
 import hmac
 import io
 import json
-import socketserver
-import threading
+from pathlib import Path
 
 from backend_harness import Api, FakeClock
 from http_receiver import Receiver
 from pypdf import PdfReader
 from sanic import Sanic
+from smtp_server import smtp_server
 from sqlalchemy import select
 
 from backend.database.models import ForwardingPackage, Ticket
@@ -150,56 +150,24 @@ async def test_without_a_target_the_delivery_waits_visibly(
     assert (package.delivery.state, package.delivery.last_error) == ("pending", "no delivery target configured")
 
 
-class _SmtpHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: records the DATA of each message."""
-
-    messages: list[bytes]
-
-    def _reply(self, line: str) -> None:
-        self.wfile.write(line.encode() + b"\r\n")
-
-    def handle(self) -> None:
-        self._reply("220 test")
-        while line := self.rfile.readline():
-            command = line.decode().strip().upper()
-            if command.startswith("DATA"):
-                self._reply("354 go on")
-                self.messages.append(self._data())
-                self._reply("250 stored")
-            elif command.startswith("QUIT"):
-                self._reply("221 bye")
-                return
-            else:
-                self._reply("250 ok")
-
-    def _data(self) -> bytes:
-        lines = []
-        while (line := self.rfile.readline()) not in (b".\r\n", b""):
-            lines.append(line)
-        return b"".join(lines)
-
-
-async def test_delivery_by_smtp_attaches_json_and_pdf(
-    api: Api, app: Sanic, settings: Settings, clock: FakeClock
+async def test_delivery_by_smtp_attaches_json_and_pdf_over_starttls_with_login(
+    api: Api, app: Sanic, settings: Settings, clock: FakeClock, tmp_path: Path
 ) -> None:
-    messages: list[bytes] = []
-    handler = type("Handler", (_SmtpHandler,), {"messages": messages})
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with smtp_server(tmp_path) as server:
         await _forwarded(api)
         smtp = settings.model_copy(
             update={
                 "forward_smtp_host": "127.0.0.1",
-                "forward_smtp_port": server.server_address[1],
+                "forward_smtp_port": server.port,
+                "forward_smtp_user": "lotse",
+                "forward_smtp_password": "mail-secret",
+                "forward_smtp_ca_file": server.ca_file,
                 "forward_mail_to": "zentralstelle@example.test",
             }
         )
         assert await forwarding.deliver_due(app.ctx.sessions, smtp, clock()) == 1
-    finally:
-        server.shutdown()
-        server.server_close()
-    message = email.message_from_bytes(messages[0], policy=email.policy.default)
+    assert server.logins == [("lotse", "mail-secret")]
+    message = email.message_from_bytes(server.messages[0], policy=email.policy.default)
     assert message["To"] == "zentralstelle@example.test" and REFERENCE in message["Subject"]
     attachments = {part.get_filename(): part.get_content_type() for part in message.iter_attachments()}
     assert attachments == {f"{REFERENCE}.json": "application/json", f"{REFERENCE}.pdf": "application/pdf"}

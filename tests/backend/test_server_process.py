@@ -36,7 +36,12 @@ def _wait_for_health(url: str, server: subprocess.Popen[bytes]) -> httpx.Respons
 
 def test_serve_migrates_writes_credentials_and_accepts_the_bot(settings: Settings) -> None:
     port = _free_port()
-    environment = {**os.environ, "LOTSE_VAR_DIR": str(settings.var_dir), "DATABASE_URL": settings.database_url}
+    environment = {
+        **os.environ,
+        "LOTSE_VAR_DIR": str(settings.var_dir),
+        "DATABASE_URL": settings.database_url,
+        "LOTSE_ALLOW_DEV_PROFILE_ON_POSTGRESQL": "1",
+    }
     environment.pop("LOTSE_PROFILE", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(port)],

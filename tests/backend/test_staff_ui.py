@@ -52,24 +52,6 @@ async def test_wrong_password_and_missing_login_csrf_are_refused(app: Sanic, cli
     assert no_token.status_code == 403 and "lotse_session" not in client.cookies
 
 
-async def test_five_failures_lock_the_username_even_for_the_right_password(
-    app: Sanic, client: httpx.AsyncClient
-) -> None:
-    await user_with_password(app, "hwk-ui", "hwk_hannover")
-    for _ in range(5):
-        assert (await log_in(client, "hwk-ui", "wrong")).status_code == 401
-    locked = await log_in(client, "hwk-ui")
-    assert locked.status_code == 429 and "lotse_session" not in client.cookies
-
-
-async def test_the_lock_ends_after_the_window(app: Sanic, client: httpx.AsyncClient, clock: FakeClock) -> None:
-    await user_with_password(app, "hwk-ui", "hwk_hannover")
-    for _ in range(5):
-        await log_in(client, "hwk-ui", "wrong")
-    clock.advance(minutes=16)
-    assert (await log_in(client, "hwk-ui")).status_code == 303
-
-
 async def test_form_posts_without_the_session_csrf_token_change_nothing(
     api: Api, app: Sanic, client: httpx.AsyncClient
 ) -> None:

@@ -11,6 +11,7 @@ if str(REPO_ROOT) not in sys.path:  # `channels` is importable however pytest is
     sys.path.insert(0, str(REPO_ROOT))
 
 from channels.connector_store import ConnectorStore  # noqa: E402
+from channels.message_limits import shared_limiter  # noqa: E402
 
 Sanic.test_mode = True  # many short-lived apps in one process
 
@@ -26,3 +27,10 @@ def isolated_var_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     var = tmp_path / "var"
     monkeypatch.setenv("LOTSE_VAR_DIR", str(var))
     return var
+
+
+@pytest.fixture(autouse=True)
+def generous_message_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connector tests send many messages as one user; test_channel_message_limits.py tests the limit."""
+    monkeypatch.setenv("LOTSE_MESSAGE_RATE", "10000/minute")
+    shared_limiter.cache_clear()

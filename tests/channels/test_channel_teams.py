@@ -266,3 +266,19 @@ def test_every_line_of_an_answer_is_its_own_markdown_paragraph() -> None:
         as_markdown_lines("Kosten:\n• 411 €\n• 75 €\n\nQuelle: § 47\n")
         == "Kosten:\n\n• 411 €\n\n• 75 €\n\nQuelle: § 47"
     )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"channelData": {"tenant": {"id": "11111111-2222-4333-8444-555555555555"}}}, id="other-tenant"),
+        pytest.param({"conversation": {**PERSONAL, "tenantId": "11111111-2222-4333-8444-555555555555"}}, id="mixed"),
+        pytest.param({"channelData": {}, "conversation": {"id": PERSONAL["id"]}}, id="no-tenant"),
+    ],
+)
+async def test_an_activity_from_another_tenant_is_refused_despite_a_valid_token(
+    teams: TeamsStack, fields: Dict[str, Any]
+) -> None:
+    """Issue 15 P8: a genuine Bot Framework token also comes with activities of other tenants."""
+    assert await teams.send("Hallo", **fields) == 403
+    assert teams.server.received == [] and teams.standin.activities == []

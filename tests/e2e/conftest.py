@@ -60,6 +60,7 @@ def stack(
             "LOTSE_OUTBOX_INTERVAL_SECONDS": "1",
             # every test conversation comes from 127.0.0.1; test_rate_limits.py tests that limit
             "LOTSE_CASES_PER_ADDRESS_PER_DAY": "1000",
+            "LOTSE_MESSAGE_RATE": "100000/minute",  # the same: tests/channels/test_channel_message_limits.py
             **channel_standins.env,
             **teams_standin.env,
         },
@@ -80,16 +81,17 @@ def credentials(stack: Stack) -> dict:
 class Conversation:
     """One user talking to the bot through the REST channel, as the widget does."""
 
-    def __init__(self, bot_url: str, language: str | None) -> None:
+    def __init__(self, bot_url: str, language: str | None, forwarded_for: str | None = None) -> None:
         self.sender = f"e2e-{uuid.uuid4().hex}"
         self.url = f"{bot_url}/webhooks/rest/webhook"
         self.language = language
+        self.headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}  # as from a trusted proxy
 
     def say(self, text: str) -> List[dict]:
         body: dict = {"sender": self.sender, "message": text}
         if self.language:
             body["metadata"] = {"language": self.language}
-        answer = httpx.post(self.url, json=body, timeout=60)
+        answer = httpx.post(self.url, json=body, headers=self.headers, timeout=60)
         answer.raise_for_status()
         return answer.json()
 

@@ -16,8 +16,14 @@ from stack import Ports, Stack
 
 REFERENCE = re.compile(r"LT-\d{4}-[0-9A-HJKMNP-TV-Z]{6}")
 OWN_PORTS_SHIFT = 20  # off the shared test stack's ports
-LIMITS = {"LOTSE_CASES_PER_ADDRESS_PER_DAY": "1", "LOTSE_STATUS_LOOKUPS_PER_SENDER_PER_HOUR": "2"}
-FAILED_PROOFS_PER_REFERENCE = 5  # the backend's limit (backend/services/status_lookup.py)
+LIMITS = {
+    "LOTSE_CASES_PER_ADDRESS_PER_DAY": "1",
+    "LOTSE_STATUS_LOOKUPS_PER_SENDER_PER_HOUR": "2",
+    "LOTSE_TRUSTED_PROXIES": "127.0.0.1",  # so that a conversation can come from another client address
+    "LOTSE_MESSAGE_RATE": "100000/minute",  # not the limit tested here (tests/channels/test_channel_message_limits.py)
+}
+FAILED_PROOFS_PER_CLIENT = 5  # the backend's limit per reference and client (LOTSE_STATUS_LOOKUP_MAX_FAILURES_…)
+GUESSER, OWNER = "203.0.113.9", "198.51.100.7"
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +46,8 @@ def limited_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         running.stop()
 
 
-def _look_up(bot_url: str, reference: str, email: str) -> str:
-    asker = Conversation(bot_url, "en")
+def _look_up(bot_url: str, reference: str, email: str, address: str) -> str:
+    asker = Conversation(bot_url, "en", forwarded_for=address)
     asker.say_text(f"What's the status of case {reference}?")
     return asker.say_text(email)
 
@@ -64,7 +70,11 @@ def test_limits_on_new_cases_per_address_and_on_status_lookups(limited_bot: str)
     asker.say_text("What's the status of case LT-2026-ZZZZZZ?")
     assert "too many lookups" in asker.say_text("someone@example.de")
 
-    # per reference (backend): after five wrong e-mails even the owner has to wait
-    for _ in range(FAILED_PROOFS_PER_REFERENCE):
-        assert "found no case" in _look_up(limited_bot, reference, "guess@example.de")
-    assert "too many lookups" in _look_up(limited_bot, reference, "personal@tischlerei-sonnenschein.de")
+    # per reference and client address (backend): five wrong e-mails stop the guesser's address,
+    # whatever conversation it opens, but not the owner, who asks from elsewhere
+    for _ in range(FAILED_PROOFS_PER_CLIENT):
+        assert "found no case" in _look_up(limited_bot, reference, "guess@example.de", GUESSER)
+    assert "too many lookups" in _look_up(limited_bot, reference, "personal@tischlerei-sonnenschein.de", GUESSER)
+    assert f"Status of your case {reference}" in _look_up(
+        limited_bot, reference, "personal@tischlerei-sonnenschein.de", OWNER
+    )

@@ -1,9 +1,10 @@
 // Helpers for the staff UI specs: dev credentials, seeding tickets through the API, logging in.
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
-type Entry = { username?: string; password?: string; api_token: string };
+type Entry = { username?: string; password?: string; api_token: string; totp_secret?: string };
 type Credentials = Record<"ihk_hannover" | "hwk_hannover" | "welcome_center" | "zentralstelle" | "admin" | "bot", Entry>;
 
 export function credentials(): Credentials {
@@ -81,11 +82,27 @@ export async function seedTicket(
   return reference;
 }
 
+// RFC 6238 (SHA-1, 6 digits, 30 s): the admins' second factor, as an authenticator app shows it.
+export function totp(base32Secret: string, at: number = Date.now()): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const character of base32Secret.replace(/=+$/, "").toUpperCase()) {
+    bits += alphabet.indexOf(character).toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const digest = createHmac("sha1", key).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  return ((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, "0");
+}
+
 export async function logIn(page: Page, account: keyof Credentials): Promise<void> {
   const entry = credentials()[account];
   await page.goto("staff/login");
   await page.getByLabel("Benutzername").fill(entry.username ?? "");
   await page.getByLabel("Passwort").fill(entry.password ?? "");
+  if (entry.totp_secret) await page.getByLabel(/Code aus der Authenticator-App/).fill(totp(entry.totp_secret));
   await page.getByRole("button", { name: "Anmelden" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Eingang" })).toBeVisible();
 }
