@@ -18,6 +18,7 @@ from rasa.shared.core.events import (
     BotUttered,
     ConversationPaused,
     ConversationResumed,
+    DefinePrevUserUtteredFeaturization,
     EntitiesAdded,
     Event,
     FollowupAction,
@@ -33,7 +34,6 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
     UserUttered,
 )
-from rasa.shared.core.events import DefinePrevUserUtteredFeaturization
 
 from conversation_store.scrubbing import REMOVED, pseudonym, scrub_event
 
