@@ -139,6 +139,7 @@ EXPECTED |= {
     ("GET", "staff/dashboard"): UI_NO_SESSION
     | _same({"hwk": 403, "hwk_admin": 200, "zentralstelle": 403, "zentralstelle_admin": 200}),
     ("GET", S): UI_READ,
+    ("GET", f"{S}/print"): UI_READ,
     ("GET", f"{S}/package.json"): UI_PACKAGE,
     ("GET", f"{S}/package.pdf"): UI_PACKAGE,
     ("POST", f"{S}/transitions"): UI_FORM,
