@@ -6,6 +6,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The bot's knowledge file, read as data for the admins' list of facts to update (never imported).
+DEFAULT_KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "bot" / "knowledge" / "facts.yml"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LOTSE_", populate_by_name=True, extra="ignore")
@@ -41,6 +44,7 @@ class Settings(BaseSettings):
     status_webhook_secret: str = ""
     status_notice_max_attempts: int = Field(default=10, ge=1)
     status_notice_backoff_seconds: float = Field(default=10.0, gt=0)
+    knowledge_file: Path = DEFAULT_KNOWLEDGE_FILE
 
     @model_validator(mode="after")
     def default_database_in_var_dir(self) -> "Settings":
