@@ -195,3 +195,22 @@ def test_the_shortage_question_names_both_thresholds(language: str) -> None:
     key, values = shortage_question_values(language, date(2027, 1, 15))
     assert key == "pf_ask_pf_shortage_last_known"
     assert ("31.12.2026" if language == "de" else "31 December 2026") in text(key, language, **values)
+
+
+@pytest.mark.parametrize(
+    ("language", "cautious", "categorical"),
+    [
+        ("de", ["kommt in Betracht", "In Frage kommt", "Nach Ihren Angaben voraussichtlich nicht möglich"], []),
+        (
+            "en",
+            ["could be an option", "Probably not possible on the details given"],
+            ["can be used", "Not possible in"],
+        ),
+    ],
+)
+def test_results_keep_the_cautious_meaning_in_both_languages(
+    language: str, cautious: list[str], categorical: list[str]
+) -> None:
+    text, _ = result_text({**GRADUATE, "pf_salary": 47000.0, "pf_shortage": "no"}, language, DAY)
+    assert all(phrase in text for phrase in cautious)
+    assert not any(phrase in text for phrase in categorical)
