@@ -158,7 +158,7 @@ class _Evaluation:
         salary = self.case.annual_salary_eur
         if not threshold.known or threshold.annual is None:
             self.accept(title)
-            self.threshold_unknown(title, threshold)
+            self.threshold_unknown(title, threshold, alternatives)
             return
         if salary is not None and salary < threshold.annual:
             params = _threshold_params(threshold)
@@ -167,7 +167,7 @@ class _Evaluation:
             return
         self.accept(title)
 
-    def threshold_unknown(self, title: str, threshold: Threshold) -> None:
+    def threshold_unknown(self, title: str, threshold: Threshold, alternatives: tuple[Message, ...] = ()) -> None:
         self.unchecked.append(title)
         if threshold.annual is None:
             self.reasons.append(Message("threshold_unknown_no_value", {"title": title, "legal_basis": threshold.rule}))
@@ -176,6 +176,7 @@ class _Evaluation:
             salary = self.case.annual_salary_eur
             if salary is not None and salary < threshold.annual:
                 self.reasons.append(Message("threshold_unknown_salary_below_last_known", {"salary": salary}))
+                self.reasons.extend(alternatives)  # what would make the threshold irrelevant
         if Message("step_contact_zentralstelle") not in self.steps:
             self.steps.append(Message("step_contact_zentralstelle"))
 

@@ -84,6 +84,11 @@ def _skilled_job_questions(answers: Mapping[str, Any], day: date) -> list[str]:
     return questions
 
 
+def question(slot: str, language: str, day: date) -> tuple[str, dict[str, str]]:
+    """The message key (bot/messages.yml) that asks for ``slot``, with the values it needs."""
+    return shortage_question_values(language, day) if slot == "pf_shortage" else (f"pf_ask_{slot}", {})
+
+
 def shortage_question_values(language: str, day: date) -> tuple[str, dict[str, str]]:
     """The message key and the two Blue Card thresholds for the shortage/new-entrant question.
 
