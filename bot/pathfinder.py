@@ -21,14 +21,8 @@ QUALIFICATION_TYPES = ("vocational", "university", "none", "it_experience")
 RECOGNITION_STATUSES = ("yes", "no", "in_progress", "unknown", "not_started")
 LICENCE_STATUSES = ("granted", "pending", "none", "refused")
 
-# Path-finder threshold kinds -> the kinds of bot.thresholds.
-SALARY_KINDS = {
-    "blue_card": "blue_card",
-    "blue_card_reduced": "blue_card_reduced",
-    "it_blue_card": "blue_card_reduced",
-    "19c2": "19c2",
-    "age_45_plus": "age_45_plus",
-}
+# Path-finder threshold kinds that are named differently in bot.thresholds (the others are the same).
+SALARY_KINDS = {"it_blue_card": "blue_card_reduced"}
 # Path-finder titles -> the ``residence_title`` parameter of the answer topics.
 ANSWER_TOPIC_TITLES = {"16d1": "16d", "16d3": "16d", "it_blue_card": "it_specialist"}
 # Years of experience each route needs (in the window of the ``_window`` fact), from facts.yml.
@@ -106,8 +100,8 @@ def required_experience(title: str, day: date) -> Decimal | None:
 
 
 def salary_threshold(kind: str, day: date) -> Decimal | None:
-    """The annual threshold of ``kind`` (a key of SALARY_KINDS) valid on ``day``, or None."""
-    threshold = threshold_on(SALARY_KINDS[kind], day)
+    """The annual threshold of ``kind`` (bot.thresholds' kinds, or "it_blue_card") valid on ``day``, or None."""
+    threshold = threshold_on(SALARY_KINDS.get(kind, kind), day)
     return threshold.annual if threshold.known else None
 
 
@@ -154,7 +148,7 @@ class _Evaluation:
         A threshold the knowledge file lacks for the day is a check that could not be made, never
         a "no": the title stays, with the last known value, its validity and the Zentralstelle.
         """
-        threshold = threshold_on(SALARY_KINDS[kind], self.day)
+        threshold = threshold_on(SALARY_KINDS.get(kind, kind), self.day)
         salary = self.case.annual_salary_eur
         if not threshold.known or threshold.annual is None:
             self.accept(title)
@@ -292,7 +286,7 @@ def _blue_card(ev: _Evaluation) -> None:
     """§ 18g Abs. 1: the general threshold, or the reduced one for shortage occupations and new entrants."""
     shortage = ev.case.shortage_or_new_entrant
     general, reduced = threshold_on("blue_card", ev.day), threshold_on("blue_card_reduced", ev.day)
-    if not (general.known and reduced.known and general.annual and reduced.annual):
+    if not (general.known and reduced.known and general.annual and reduced.annual):  # an open check (V1)
         ev.accept_if_salary_ok("blue_card", "blue_card_reduced" if shortage else "blue_card")
         return
     both: dict[str, ParamValue] = {"general": general.annual, "reduced": reduced.annual}
@@ -300,6 +294,7 @@ def _blue_card(ev: _Evaluation) -> None:
         lower = () if shortage else (Message("alternative_blue_card_reduced", both),)
         ev.accept_if_salary_ok("blue_card", "blue_card_reduced" if shortage else "blue_card", *lower)
         return
+    # between the thresholds the answer on shortage occupation / new entrant decides
     if shortage is None:
         ev.accept("blue_card")
         ev.reasons.append(Message("blue_card_depends_on_shortage", both))
