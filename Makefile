@@ -14,7 +14,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test setup prerequisites model validate test-unit test-backend test-rasa test-e2e bench clean
+.PHONY: run test setup prerequisites model validate facts-check test-unit test-backend test-rasa test-e2e bench clean
 
 run: setup $(MODEL)
 	python3 scripts/stack.py run
@@ -57,6 +57,11 @@ $(MODEL): .venv-rasa/.installed $(TRAINING_INPUTS)
 
 validate: .venv-rasa/.installed
 	$(RASA) data validate --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
+
+# Facts expiring within 60 days and unverified facts; fails on a stated fact expiring within 14 days
+# without a successor (yearly figures are listed, not failed: bot/knowledge/freshness.py).
+facts-check: .venv-rasa/.installed
+	$(RASA_PY) scripts/facts_check.py
 
 tests/browser/node_modules/.installed: tests/browser/package-lock.json
 	cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error

@@ -28,6 +28,7 @@ from bot.pathfinder_dialogue import (
     read_salary,
     read_years,
     result_text,
+    shortage_question_values,
 )
 
 YES_NO_INTENTS = {"affirm": "yes", "deny": "no"}
@@ -74,14 +75,29 @@ class ValidatePathfinderForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        return questions_needed({slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS})
+        return questions_needed({slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS}, today())
 
 
 for _slot in PATHFINDER_SLOTS:
     setattr(ValidatePathfinderForm, f"extract_{_slot}", _extractor(_slot))
 
 
-ASK_ACTIONS = [ask_action(slot, f"pf_ask_{slot}") for slot in PATHFINDER_SLOTS]
+ASK_ACTIONS = [ask_action(slot, f"pf_ask_{slot}") for slot in PATHFINDER_SLOTS if slot != "pf_shortage"]
+
+
+class ActionAskPfShortage(Action):
+    """Asks about a shortage occupation or new entrant, naming both Blue Card thresholds of the day."""
+
+    def name(self) -> Text:
+        return "action_ask_pf_shortage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = language_of(tracker)
+        key, values = shortage_question_values(language, today())
+        say(dispatcher, key, language, **values)
+        return []
 
 
 class ActionPathfinderResult(Action):

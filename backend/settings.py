@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     first_response_target_hours: int = Field(default=48, ge=1, le=24 * 30)
     retention_days: int = Field(default=180, ge=1)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
-    # the bot's knowledge files, read as data for the staff UI's labels (checklist, municipalities)
+    # the bot's knowledge files, read as data (never imported): labels (checklist, municipalities) and
+    # the admins' list of facts to update (facts.yml)
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
     # staff UI
     session_minutes: int = Field(default=8 * 60, ge=5)

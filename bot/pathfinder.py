@@ -13,20 +13,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.answers import ParamValue, render_text
+from bot.answers import ParamValue, Percent, render_text
 from bot.knowledge import KNOWLEDGE_DIR, ReloadingFile, ValueOn, value_on
+from bot.thresholds import Threshold, threshold_on
 
 QUALIFICATION_TYPES = ("vocational", "university", "none", "it_experience")
 RECOGNITION_STATUSES = ("yes", "no", "in_progress", "unknown", "not_started")
 LICENCE_STATUSES = ("granted", "pending", "none", "refused")
 
-SALARY_FACTS = {
-    "blue_card": "salary_blue_card_general",
-    "blue_card_reduced": "salary_blue_card_reduced",
-    "it_blue_card": "salary_blue_card_reduced",
-    "19c2": "salary_experience_route",
-    "age_45_plus": "salary_age_45_plus",
-}
+# Path-finder threshold kinds that are named differently in bot.thresholds (the others are the same).
+SALARY_KINDS = {"it_blue_card": "blue_card_reduced"}
 # Path-finder titles -> the ``residence_title`` parameter of the answer topics.
 ANSWER_TOPIC_TITLES = {"16d1": "16d", "16d3": "16d", "it_blue_card": "it_specialist"}
 # Years of experience each route needs (in the window of the ``_window`` fact), from facts.yml.
@@ -49,7 +45,7 @@ class PathInput:
     years_experience_last_5: Decimal | None = None
     years_it_experience_last_7: Decimal | None = None
     qualification_recognised_abroad: bool = True  # state-recognised where obtained, >= 2 years
-    shortage_or_new_entrant: bool = False
+    shortage_or_new_entrant: bool | None = None  # None: not asked (it only matters between the two thresholds)
     helper_job: bool = False
     german_a2: bool = False
 
@@ -87,6 +83,7 @@ class PathResult:
     next_steps: tuple[Message, ...]
     ruled_out: tuple[Finding, ...]
     no_prospect: tuple[Finding, ...]
+    unchecked: tuple[str, ...] = ()  # titles whose salary threshold is unknown on the day: kept, not ruled out
 
     def ticket_no_prospect(self) -> dict[str, Any]:
         """The ticket body's ``no_prospect`` object: ``{"flag": bool, "reasons": [rule, ...]}``."""
@@ -103,11 +100,21 @@ def required_experience(title: str, day: date) -> Decimal | None:
 
 
 def salary_threshold(kind: str, day: date) -> Decimal | None:
-    """The annual threshold of ``kind`` (a key of SALARY_FACTS) valid on ``day``, or None."""
-    lookup = value_on(SALARY_FACTS[kind], day)
-    if isinstance(lookup, ValueOn) and isinstance(lookup.value, Decimal):
-        return lookup.value
-    return None
+    """The annual threshold of ``kind`` (bot.thresholds' kinds, or "it_blue_card") valid on ``day``, or None."""
+    threshold = threshold_on(SALARY_KINDS.get(kind, kind), day)
+    return threshold.annual if threshold.known else None
+
+
+def _threshold_params(threshold: Threshold) -> dict[str, ParamValue]:
+    """The figure with its share of the contribution ceiling and its rule, for the messages."""
+    params: dict[str, ParamValue] = {"legal_basis": threshold.rule}
+    if threshold.annual is not None:
+        params["threshold"] = threshold.annual
+    if threshold.share_percent is not None:
+        params["share"] = Percent(threshold.share_percent)
+    if threshold.valid_from is not None and threshold.valid_until is not None:
+        params |= {"valid_from": threshold.valid_from, "valid_until": threshold.valid_until}
+    return params
 
 
 # ---------------------------------------------------------------- evaluation
@@ -122,6 +129,7 @@ class _Evaluation:
     steps: list[Message] = field(default_factory=list)
     ruled_out: list[Finding] = field(default_factory=list)
     blockers: list[Finding] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
 
     def block(self, rule: str, *alternatives: Message, **params: ParamValue) -> None:
         self.blockers.append(Finding(rule, Message(rule, params), alternatives))
@@ -135,19 +143,36 @@ class _Evaluation:
             self.reasons.append(Message("title_fits", {"title": title}))
 
     def accept_if_salary_ok(self, title: str, kind: str, *alternatives: Message) -> None:
-        """Accept ``title`` unless the stated salary is below its threshold valid on the day."""
-        threshold = salary_threshold(kind, self.day)
+        """Accept ``title`` unless the stated salary is below its threshold valid on the day.
+
+        A threshold the knowledge file lacks for the day is a check that could not be made, never
+        a "no": the title stays, with the last known value, its validity and the Zentralstelle.
+        """
+        threshold = threshold_on(SALARY_KINDS.get(kind, kind), self.day)
         salary = self.case.annual_salary_eur
-        if threshold is None:
-            self.reasons.append(Message("threshold_unknown_for_day", {"title": title}))
+        if not threshold.known or threshold.annual is None:
+            self.accept(title)
+            self.threshold_unknown(title, threshold, alternatives)
             return
-        if salary is not None and salary < threshold:
-            raise_to = Message("alternative_raise_salary", {"title": title, "threshold": threshold})
-            self.rule_out(
-                "salary_below_threshold", raise_to, *alternatives, title=title, salary=salary, threshold=threshold
-            )
+        if salary is not None and salary < threshold.annual:
+            params = _threshold_params(threshold)
+            raise_to = Message("alternative_raise_salary", {"title": title, **params})
+            self.rule_out("salary_below_threshold", raise_to, *alternatives, title=title, salary=salary, **params)
             return
         self.accept(title)
+
+    def threshold_unknown(self, title: str, threshold: Threshold, alternatives: tuple[Message, ...] = ()) -> None:
+        self.unchecked.append(title)
+        if threshold.annual is None:
+            self.reasons.append(Message("threshold_unknown_no_value", {"title": title, "legal_basis": threshold.rule}))
+        else:
+            self.reasons.append(Message("threshold_unknown_for_day", {"title": title, **_threshold_params(threshold)}))
+            salary = self.case.annual_salary_eur
+            if salary is not None and salary < threshold.annual:
+                self.reasons.append(Message("threshold_unknown_salary_below_last_known", {"salary": salary}))
+                self.reasons.extend(alternatives)  # what would make the threshold irrelevant
+        if Message("step_contact_zentralstelle") not in self.steps:
+            self.steps.append(Message("step_contact_zentralstelle"))
 
 
 def _alternative(title: str) -> Message:
@@ -238,16 +263,51 @@ def _university(ev: _Evaluation) -> None:
         ev.accept("16d1")
         return
     _skilled_worker_title(ev, "18b")
-    kind = "blue_card_reduced" if case.shortage_or_new_entrant else "blue_card"
-    ev.accept_if_salary_ok("blue_card", kind)
+    _blue_card(ev)
     _recognition_steps(ev)
     if case.recognition_status != "yes":
         ev.steps.append(Message("step_zab_check"))
     _experience_route(ev)
 
 
+def salary_between_blue_card_thresholds(salary: Decimal | None, day: date) -> bool:
+    """Whether the reduced Blue Card threshold (shortage occupations, new entrants) decides the case.
+
+    On a day without thresholds the last known ones decide whether to ask; the check itself then
+    stays open (see ``accept_if_salary_ok``).
+    """
+    general, reduced = threshold_on("blue_card", day), threshold_on("blue_card_reduced", day)
+    if salary is None or general.annual is None or reduced.annual is None:
+        return False
+    return reduced.annual <= salary < general.annual
+
+
+def _blue_card(ev: _Evaluation) -> None:
+    """§ 18g Abs. 1: the general threshold, or the reduced one for shortage occupations and new entrants."""
+    shortage = ev.case.shortage_or_new_entrant
+    general, reduced = threshold_on("blue_card", ev.day), threshold_on("blue_card_reduced", ev.day)
+    if not (general.known and reduced.known and general.annual and reduced.annual):  # an open check (V1)
+        ev.accept_if_salary_ok("blue_card", "blue_card_reduced" if shortage else "blue_card")
+        return
+    both: dict[str, ParamValue] = {"general": general.annual, "reduced": reduced.annual}
+    if not salary_between_blue_card_thresholds(ev.case.annual_salary_eur, ev.day):
+        lower = () if shortage else (Message("alternative_blue_card_reduced", both),)
+        ev.accept_if_salary_ok("blue_card", "blue_card_reduced" if shortage else "blue_card", *lower)
+        return
+    # between the thresholds the answer on shortage occupation / new entrant decides
+    if shortage is None:
+        ev.accept("blue_card")
+        ev.reasons.append(Message("blue_card_depends_on_shortage", both))
+    elif shortage:
+        ev.accept("blue_card")
+        ev.reasons.append(Message("blue_card_reduced_threshold_applies", both))
+    else:
+        ev.accept_if_salary_ok("blue_card", "blue_card", Message("alternative_blue_card_reduced", both))
+
+
 def _it_experience(ev: _Evaluation) -> None:
     """IT specialists without a degree: Blue Card § 18g Abs. 2 or § 19c Abs. 2 without formal qualification."""
+    ev.reasons.append(Message("it_no_recognition_needed"))
     years = ev.case.years_it_experience_last_7
     required = required_experience("it_blue_card", ev.day)
     if years is not None and required is not None and years >= required:
@@ -268,7 +328,8 @@ def _qualification_routes(ev: _Evaluation) -> None:
     elif qualification == "it_experience":
         _it_experience(ev)
     elif not ev.case.training_offer:
-        ev.block("no_formal_qualification", _alternative("16a"), _alternative("it_blue_card"), _alternative("19c2"))
+        # § 19c Abs. 2 needs a state-recognised qualification of >= 2 years or a degree: not offered here.
+        ev.block("no_formal_qualification", _alternative("16a"), Message("alternative_it_without_degree"))
 
 
 def _salary_matters(case: PathInput) -> bool:
@@ -293,6 +354,7 @@ def _finish(ev: _Evaluation) -> PathResult:
         next_steps=tuple(ev.steps),
         ruled_out=tuple(ev.ruled_out),
         no_prospect=tuple(no_prospect),
+        unchecked=tuple(ev.unchecked),
     )
 
 

@@ -11,22 +11,33 @@ from typing import Any, Optional
 from rapidfuzz import fuzz, process
 
 from bot.amounts import parse_amount, parse_annual_salary
-from bot.answers.formatting import format_date
+from bot.answers.formatting import format_date, format_money
+from bot.clock import today
 from bot.estimates import CostCase, describe_costs, describe_timeline, estimate_costs, estimate_timeline
 from bot.knowledge import knowledge
 from bot.messages import all_messages, text
-from bot.pathfinder import PathInput, PathResult, find_path, summarise
+from bot.pathfinder import PathInput, PathResult, find_path, salary_between_blue_card_thresholds, summarise
+from bot.thresholds import threshold_on
 
 CHOICE_SLOTS = ("pf_position", "pf_qualification", "pf_recognition", "pf_licence")
-YES_NO_SLOTS = ("pf_regulated", "pf_german_a2", "pf_collective_agreement", "pf_age_45", "pf_pension", "pf_abroad")
+YES_NO_SLOTS = (
+    "pf_regulated",
+    "pf_german_a2",
+    "pf_shortage",
+    "pf_collective_agreement",
+    "pf_age_45",
+    "pf_pension",
+    "pf_abroad",
+)
 YEARS_SLOTS = ("pf_it_years", "pf_experience")
 PATHFINDER_SLOTS = (*CHOICE_SLOTS, *YES_NO_SLOTS, "pf_salary", *YEARS_SLOTS)
 CHOICE_CUTOFF = 80.0
 QUALIFIED = ("vocational", "university")
 
 
-def questions_needed(answers: Mapping[str, Any]) -> list[str]:
-    """The questions for this case, in order; later ones depend on earlier answers."""
+def questions_needed(answers: Mapping[str, Any], day: date | None = None) -> list[str]:
+    """The questions for this case on ``day`` (default today), in order; later ones depend on earlier answers."""
+    day = day or today()
     position = answers.get("pf_position")
     if position == "no_offer":
         return ["pf_position"]
@@ -34,7 +45,7 @@ def questions_needed(answers: Mapping[str, Any]) -> list[str]:
         return ["pf_position", "pf_abroad"]
     if position == "helper_job":
         return ["pf_position", *_helper_job_questions(answers), "pf_abroad"]
-    return ["pf_position", *_skilled_job_questions(answers), "pf_abroad"]
+    return ["pf_position", *_skilled_job_questions(answers, day), "pf_abroad"]
 
 
 def _helper_job_questions(answers: Mapping[str, Any]) -> list[str]:
@@ -47,7 +58,13 @@ def _helper_job_questions(answers: Mapping[str, Any]) -> list[str]:
     return questions
 
 
-def _skilled_job_questions(answers: Mapping[str, Any]) -> list[str]:
+def _shortage_matters(answers: Mapping[str, Any], day: date) -> bool:
+    """Only a graduate whose salary lies between the reduced and the general Blue Card threshold."""
+    degree = answers.get("pf_qualification") == "university" and answers.get("pf_recognition") != "no"
+    return degree and salary_between_blue_card_thresholds(_decimal(answers.get("pf_salary")), day)
+
+
+def _skilled_job_questions(answers: Mapping[str, Any], day: date) -> list[str]:
     questions = ["pf_qualification"]
     qualification = answers.get("pf_qualification")
     if qualification in QUALIFIED:
@@ -58,10 +75,34 @@ def _skilled_job_questions(answers: Mapping[str, Any]) -> list[str]:
         questions.append("pf_licence")
     if answers.get("pf_recognition") == "no" and answers.get("pf_regulated") == "no":
         questions.append("pf_experience")  # § 19c Abs. 2 can still work without equivalence
-    questions += ["pf_salary", "pf_collective_agreement", "pf_age_45"]
+    questions.append("pf_salary")
+    if _shortage_matters(answers, day):
+        questions.append("pf_shortage")
+    questions += ["pf_collective_agreement", "pf_age_45"]
     if answers.get("pf_age_45") == "yes":
         questions.append("pf_pension")
     return questions
+
+
+def question(slot: str, language: str, day: date) -> tuple[str, dict[str, str]]:
+    """The message key (bot/messages.yml) that asks for ``slot``, with the values it needs."""
+    return shortage_question_values(language, day) if slot == "pf_shortage" else (f"pf_ask_{slot}", {})
+
+
+def shortage_question_values(language: str, day: date) -> tuple[str, dict[str, str]]:
+    """The message key and the two Blue Card thresholds for the shortage/new-entrant question.
+
+    On a day without thresholds the question names the last known ones and their end.
+    """
+    general, reduced = threshold_on("blue_card", day), threshold_on("blue_card_reduced", day)
+    values = {
+        "general": format_money(general.annual or Decimal(0), language),
+        "reduced": format_money(reduced.annual or Decimal(0), language),
+    }
+    if general.known and reduced.known:
+        return "pf_ask_pf_shortage", values
+    until = general.valid_until or day
+    return "pf_ask_pf_shortage_last_known", {**values, "until": format_date(until, language)}
 
 
 def _choices(slot: str) -> dict[str, str]:
@@ -121,6 +162,7 @@ def path_input(answers: Mapping[str, Any]) -> PathInput:
         collective_agreement=answers.get("pf_collective_agreement") == "yes",
         age_45_or_over=answers.get("pf_age_45") == "yes",
         adequate_pension_provision=answers.get("pf_pension") == "yes",
+        shortage_or_new_entrant={"yes": True, "no": False}.get(str(answers.get("pf_shortage"))),
         worker_abroad=answers.get("pf_abroad") != "no",
         years_it_experience_last_7=_decimal(answers.get("pf_it_years")),
         years_experience_last_5=_decimal(experience if experience is not None else answers.get("pf_it_years")),

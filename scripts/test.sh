@@ -24,6 +24,7 @@ ensure_chromium() {
 mkdir -p reports
 part "bot, actions, channels and conversation store (unit)" "$RASA_PY" -m pytest tests/bot tests/actions tests/channels tests/conversation_store -q -p no:cacheprovider
 part "backend on SQLite and PostgreSQL" "$BACKEND_PY" -m pytest tests/backend -q -p no:cacheprovider
+part "facts check (expiring, unverified)" "$RASA_PY" scripts/facts_check.py
 part "rasa data validate" "$RASA" data validate --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
 part "NLU on held-out German and English sets" "$RASA_PY" scripts/nlu_evaluation.py
 part "test stories" "$RASA" test core --stories tests/stories --model models/lotse.tar.gz --out reports/core --fail-on-prediction-errors

@@ -119,6 +119,11 @@ class Labels:
         known = ORGANISATIONS.get(org_id or "")
         return names.get(self.language) or fallback or (known.name if known else (org_id or NO_VALUE))
 
+    def referral(self, code: str) -> str:
+        """Whom an unverified fact refers the user to: an organisation, or a role such as the office after entry."""
+        key = f"value.referral.{code}"
+        return self._texts[key] if key in self._texts else self.organisation(code)
+
     def item(self, code: str) -> str:
         entry = self._knowledge.checklist.get(code)
         return entry.name.get(self.language, code) if entry else code

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sanic import Blueprint, Request
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.api import requests as req
 from backend.database.models import ForwardingPackage, Ticket
 from backend.domain.checklist import ItemState
+from backend.domain.fact_freshness import read_fact_freshness
 from backend.domain.permissions import Action
 from backend.domain.statuses import Status
 from backend.schemas import AssigneeUpdate, CommentCreate, NoProspect, TicketQuery, TransitionRequest
@@ -41,6 +43,7 @@ staff_bp = Blueprint("staff", url_prefix="/staff")
 STATIC = Path(__file__).with_name("static")
 FILTER_FIELDS = ("status", "assignee", "q", "flag")
 Work = Callable[[AsyncSession, Principal, Ticket], Awaitable[object]]
+BERLIN = ZoneInfo("Europe/Berlin")  # the facts' validity dates are German calendar days
 
 
 def _cookie(response: HTTPResponse, request: Request, name: str, value: str, max_age: int, path: str) -> None:
@@ -204,9 +207,11 @@ async def dashboard_page(request: Request) -> HTTPResponse:
     labels = Labels(language_of(request))
     weekly = [(labels.week(week), figures.week_total(week)) for week in figures.weeks]
     missing = [(labels.item(item), count) for item, count in figures.missing_documents]
+    berlin_day = req.now(request).astimezone(BERLIN).date()
     return render(
         request,
         "dashboard.html",
+        fact_freshness=read_fact_freshness(request.app.ctx.settings.knowledge_dir / "facts.yml", berlin_day),
         figures=figures,
         week_bars=charts.bars(weekly),
         missing_bars=charts.bars(missing),

@@ -32,7 +32,13 @@ from bot.routing import occupation_group_for, occupation_groups
 ANSWERS_PATH = KNOWLEDGE_DIR / "answers.yml"
 STANDARD_CONTACTS = ("zentralstelle", "ihk_hannover", "hwk_hannover", "welcome_center")
 _PLACEHOLDER = re.compile(r"\{(param\.)?([a-z0-9_]+)(?::(dat))?\}")
-ParamValue = str | Decimal
+
+
+class Percent(Decimal):
+    """A template parameter shown as a percentage (``45,3 %`` / ``45.3%``), not as money."""
+
+
+ParamValue = str | Decimal | date
 
 TOPICS = (
     "fee_procedure",
@@ -181,6 +187,7 @@ class _Rendering:
     params: Mapping[str, ParamValue] = field(default_factory=dict)
     cited: list[str] = field(default_factory=list)
     referrals: list[str] = field(default_factory=list)
+    period_sources: list[str] = field(default_factory=list)  # e.g. the year's contribution ceiling publication
 
     def phrase(self, key: str, **values: str) -> str:
         return self.phrases[key][self.language].format(**values)
@@ -198,7 +205,13 @@ class _Rendering:
         if name not in self.params:
             raise KnowledgeError(f"template needs parameter {name!r}")
         value = self.params[name]
-        return format_money(value, self.language) if isinstance(value, Decimal) else value
+        if isinstance(value, Percent):
+            return format_value(Decimal(value), "percent", self.language)
+        if isinstance(value, Decimal):
+            return format_money(value, self.language)
+        if isinstance(value, date):
+            return format_date(value, self.language)
+        return value
 
     def _placeholder(self, name: str, dative: bool, cite: bool) -> str:
         if name == "day":
@@ -215,6 +228,8 @@ class _Rendering:
         if isinstance(lookup, MissingValue):
             self._refer("zentralstelle")
             return self._missing(lookup)
+        if cite and lookup.period.source and lookup.period.source not in self.period_sources:
+            self.period_sources.append(lookup.period.source)
         return format_value(lookup.value, fact.unit, self.language, dative)
 
     def _missing(self, lookup: MissingValue) -> str:
@@ -255,7 +270,7 @@ def _footer(rendering: _Rendering, legal_notice: bool) -> list[str]:
     parts: list[str] = []
     facts = [fact for fact in map(rendering.kb.fact, rendering.cited) if fact.verified]
     if facts:
-        sources = "; ".join(dict.fromkeys(fact.source for fact in facts))
+        sources = "; ".join(dict.fromkeys([*(fact.source for fact in facts), *rendering.period_sources]))
         checked = format_date(max(fact.checked for fact in facts), rendering.language)
         parts.append(rendering.phrase("sources", sources=sources, checked=checked))
     if legal_notice:
@@ -305,7 +320,8 @@ def render_text(
 ) -> Answer:
     """Fill a bilingual template from another data file (e.g. path-finder messages).
 
-    ``{param.name}`` placeholders take ``params``; Decimal values are formatted as money.
+    ``{param.name}`` placeholders take ``params``; Decimal values are formatted as money, ``Percent``
+    values as a percentage and dates in the language's form.
     """
     tpl = templates()
     rendering = _Rendering(

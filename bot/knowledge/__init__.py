@@ -3,14 +3,20 @@
 Every figure the assistant states comes from here. ``value_on`` never presents an
 outdated figure as current: for a day without a valid value it returns a
 ``MissingValue`` that names the last known value and when it stopped being valid.
+
+A fact may be ``derived`` instead of carrying ``values``: a share of another fact
+(the salary thresholds are fixed shares of the pension contribution ceiling) or
+another fact divided by a whole number (monthly = annual / 12). Its periods are
+computed exactly with Decimal when the file is read, so a new year is one entry
+in the base fact; a result that is not exact is refused, never rounded.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -60,11 +66,21 @@ class Period:
     value: FactValue
     valid_from: date | None
     valid_until: date | None
+    source: str | None = None  # the publication of this period's value, where it differs per period
 
     def covers(self, day: date) -> bool:
         starts_ok = self.valid_from is None or self.valid_from <= day
         ends_ok = self.valid_until is None or day <= self.valid_until
         return starts_ok and ends_ok
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """``base`` × ``share`` % (``share`` names a percent fact), or ``base`` ÷ ``divisor``."""
+
+    base: str
+    share: str | None = None
+    divisor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,7 @@ class Fact:
     qualifier: str | None = None
     referral: str | None = None
     caveat: str | None = None
+    derivation: Derivation | None = None
 
 
 @dataclass(frozen=True)
@@ -170,28 +187,38 @@ def _parse_value(raw: Any, unit: str, where: str) -> FactValue:
     return _as_decimal(raw, where)
 
 
+_PERIOD_KEYS = {"value", "valid_from", "valid_until"}
+
+
 def _parse_period(raw: Any, unit: str, where: str) -> Period:
-    if not isinstance(raw, dict) or set(raw) != {"value", "valid_from", "valid_until"}:
-        raise KnowledgeError(f"{where}: a period needs exactly value, valid_from, valid_until")
+    if not isinstance(raw, dict) or not _PERIOD_KEYS <= set(raw) <= _PERIOD_KEYS | {"source"}:
+        raise KnowledgeError(f"{where}: a period needs exactly value, valid_from, valid_until (and may name a source)")
+    source = raw.get("source")
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise KnowledgeError(f"{where}: a period's source must be a non-empty string")
     period = Period(
         value=_parse_value(raw["value"], unit, where),
         valid_from=_as_date(raw["valid_from"], where),
         valid_until=_as_date(raw["valid_until"], where),
+        source=source,
     )
     if period.valid_from and period.valid_until and period.valid_from > period.valid_until:
         raise KnowledgeError(f"{where}: valid_from after valid_until")
     return period
 
 
-_REQUIRED_KEYS = {"id", "unit", "source", "link", "checked", "verified", "values"}
+_REQUIRED_KEYS = {"id", "unit", "source", "link", "checked", "verified"}
 _OPTIONAL_KEYS = {"qualifier", "referral", "caveat"}
+_VALUE_KEYS = {"values", "derived"}  # exactly one of them
 
 
 def _check_fact_keys(raw: dict[str, Any], where: str) -> None:
     missing = _REQUIRED_KEYS - set(raw)
-    unknown = set(raw) - _REQUIRED_KEYS - _OPTIONAL_KEYS
+    unknown = set(raw) - _REQUIRED_KEYS - _OPTIONAL_KEYS - _VALUE_KEYS
     if missing or unknown:
         raise KnowledgeError(f"{where}: missing {sorted(missing)}, unknown {sorted(unknown)}")
+    if len(_VALUE_KEYS & set(raw)) != 1:
+        raise KnowledgeError(f"{where}: needs either values or derived")
     if raw["unit"] not in UNITS:
         raise KnowledgeError(f"{where}: unknown unit {raw['unit']!r}")
     if raw.get("qualifier") not in QUALIFIERS | {None}:
@@ -211,17 +238,34 @@ def _check_no_overlap(periods: tuple[Period, ...], where: str) -> None:
             raise KnowledgeError(f"{where}: validity periods overlap")
 
 
-def _parse_fact(raw: Any) -> Fact:
-    if not isinstance(raw, dict) or "id" not in raw:
-        raise KnowledgeError(f"fact without id: {raw!r}")
-    where = f"fact {raw['id']}"
-    _check_fact_keys(raw, where)
+def _parse_derivation(raw: Any, where: str) -> Derivation:
+    if not isinstance(raw, dict) or "base" not in raw or set(raw) not in ({"base", "share"}, {"base", "divisor"}):
+        raise KnowledgeError(f"{where}: derived needs base and either share or divisor")
+    divisor = raw.get("divisor")
+    if divisor is not None and (isinstance(divisor, bool) or not isinstance(divisor, int) or divisor <= 0):
+        raise KnowledgeError(f"{where}: divisor must be a positive whole number")
+    return Derivation(base=str(raw["base"]), share=raw.get("share"), divisor=divisor)
+
+
+def _parse_periods(raw: dict[str, Any], where: str) -> tuple[Period, ...]:
+    if "derived" in raw:
+        return ()  # computed by _derive once every fact is read
     if not isinstance(raw["values"], list) or not raw["values"]:
         raise KnowledgeError(f"{where}: values must be a non-empty list")
     periods = tuple(_parse_period(p, raw["unit"], where) for p in raw["values"])
     _check_no_overlap(periods, where)
     if raw["verified"] and any(p.value is None for p in periods):
         raise KnowledgeError(f"{where}: a verified fact needs a value")
+    return periods
+
+
+def _parse_fact(raw: Any) -> Fact:
+    if not isinstance(raw, dict) or "id" not in raw:
+        raise KnowledgeError(f"fact without id: {raw!r}")
+    where = f"fact {raw['id']}"
+    _check_fact_keys(raw, where)
+    periods = _parse_periods(raw, where)
+    derivation = _parse_derivation(raw["derived"], where) if "derived" in raw else None
     checked = _as_date(raw["checked"], where)
     if checked is None:
         raise KnowledgeError(f"{where}: checked date missing")
@@ -236,7 +280,84 @@ def _parse_fact(raw: Any) -> Fact:
         qualifier=raw.get("qualifier"),
         referral=raw.get("referral"),
         caveat=raw.get("caveat"),
+        derivation=derivation,
     )
+
+
+# ---------------------------------------------------------------- derived facts
+
+
+def tidy_amount(value: Decimal) -> Decimal:
+    """An exact amount with whole euros or cents as places (50700, 45934.20), more places only if exact."""
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= 0:
+        return value.quantize(Decimal(1))
+    if isinstance(exponent, int) and exponent >= -2:
+        return value.quantize(Decimal("0.01"))
+    return value.normalize()
+
+
+def _exactly(base: Decimal, share: Decimal | None, divisor: int | None, where: str) -> Decimal:
+    """``base`` × ``share`` % or ``base`` ÷ ``divisor``, refused when the result is not exact."""
+    with localcontext() as context:
+        context.prec = 50
+        context.traps[Inexact] = True
+        try:
+            result = base * share / 100 if share is not None else base / Decimal(divisor or 1)
+        except Inexact:
+            raise KnowledgeError(f"{where}: the derived value is not exact; enter it as a value instead") from None
+    return tidy_amount(result)
+
+
+def _overlap(first: Period, second: Period) -> tuple[date | None, date | None] | None:
+    starts = [d for d in (first.valid_from, second.valid_from) if d is not None]
+    ends = [d for d in (first.valid_until, second.valid_until) if d is not None]
+    start, end = (max(starts) if starts else None), (min(ends) if ends else None)
+    return None if start and end and start > end else (start, end)
+
+
+def _derived_periods(fact: Fact, base: Fact, share: Fact | None) -> tuple[Period, ...]:
+    where = f"fact {fact.id}"
+    periods = []
+    for base_period in base.periods:
+        factors = share.periods if share else (Period(None, None, None),)
+        for factor in factors:
+            window = _overlap(base_period, factor)
+            if window is None or not isinstance(base_period.value, Decimal):
+                continue
+            if share and not isinstance(factor.value, Decimal):
+                raise KnowledgeError(f"{where}: share {share.id} needs a number")
+            factor_value = factor.value if isinstance(factor.value, Decimal) else None
+            divisor = fact.derivation.divisor if fact.derivation else None
+            value = _exactly(base_period.value, factor_value, divisor, where)
+            periods.append(Period(value, window[0], window[1], base_period.source))
+    if not periods:
+        raise KnowledgeError(f"{where}: no period can be derived from {base.id}")
+    return tuple(periods)
+
+
+def _derive(facts: dict[str, Fact]) -> dict[str, Fact]:
+    """Compute the periods of every derived fact (bases first; a cycle or unknown base is an error)."""
+    resolved = {fact_id: fact for fact_id, fact in facts.items() if fact.derivation is None}
+
+    def resolve(fact_id: str, chain: tuple[str, ...]) -> Fact:
+        if fact_id in resolved:
+            return resolved[fact_id]
+        if fact_id not in facts:
+            raise KnowledgeError(f"fact {chain[-1]}: derived from unknown fact {fact_id!r}")
+        if fact_id in chain:
+            raise KnowledgeError(f"fact {fact_id}: derived from itself ({' -> '.join(chain)})")
+        fact = facts[fact_id]
+        derivation = fact.derivation
+        assert derivation is not None
+        base = resolve(derivation.base, (*chain, fact_id))
+        share = resolve(derivation.share, (*chain, fact_id)) if derivation.share else None
+        if share is not None and share.unit != "percent":
+            raise KnowledgeError(f"fact {fact_id}: share {share.id} must be a percent fact")
+        resolved[fact_id] = replace(fact, periods=_derived_periods(fact, base, share))
+        return resolved[fact_id]
+
+    return {fact_id: resolve(fact_id, ()) for fact_id in facts}
 
 
 def parse_knowledge(document: Any) -> KnowledgeBase:
@@ -249,6 +370,7 @@ def parse_knowledge(document: Any) -> KnowledgeBase:
         if fact.id in facts:
             raise KnowledgeError(f"duplicate fact id: {fact.id}")
         facts[fact.id] = fact
+    facts = _derive(facts)
     checked = _as_date(document["checked"], "knowledge file")
     if checked is None:
         raise KnowledgeError("knowledge file: checked date missing")

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.answers import Percent
 from bot.pathfinder import (
     Message,
     PathInput,
@@ -16,6 +17,7 @@ from bot.pathfinder import (
     message_texts,
     render_message,
     salary_threshold,
+    summarise,
 )
 
 DAY = date(2026, 11, 26)
@@ -51,7 +53,8 @@ def test_degree_above_blue_card_threshold_fits_18b_and_blue_card() -> None:
 
 
 def test_degree_below_blue_card_threshold_keeps_18b_and_rules_out_the_card() -> None:
-    result = find_path(PathInput("university", "yes", annual_salary_eur=Decimal("50699.99")), DAY)
+    case = PathInput("university", "yes", annual_salary_eur=Decimal("50699.99"), shortage_or_new_entrant=False)
+    result = find_path(case, DAY)
     assert result.titles == ("18b",)
     assert [f.rule for f in result.ruled_out] == ["salary_below_threshold"]
     assert result.ruled_out[0].message.params["threshold"] == Decimal(50700)
@@ -60,7 +63,32 @@ def test_degree_below_blue_card_threshold_keeps_18b_and_rules_out_the_card() -> 
 
 def test_shortage_occupation_uses_the_reduced_blue_card_threshold() -> None:
     case = PathInput("university", "yes", annual_salary_eur=Decimal("45934.20"), shortage_or_new_entrant=True)
-    assert "blue_card" in find_path(case, DAY).titles
+    result = find_path(case, DAY)
+    assert "blue_card" in result.titles
+    both = {"general": Decimal(50700), "reduced": Decimal("45934.20")}
+    assert Message("blue_card_reduced_threshold_applies", both) in result.reasons
+
+
+def test_a_graduate_at_47000_is_not_refused_the_blue_card_before_the_shortage_question_is_answered() -> None:
+    result = find_path(PathInput("university", "yes", annual_salary_eur=Decimal(47000)), DAY)
+    assert "blue_card" in result.titles and not result.ruled_out
+    both = {"general": Decimal(50700), "reduced": Decimal("45934.20")}
+    assert Message("blue_card_depends_on_shortage", both) in result.reasons
+
+
+def test_a_graduate_at_47000_outside_shortage_occupations_learns_about_both_thresholds() -> None:
+    case = PathInput("university", "yes", annual_salary_eur=Decimal(47000), shortage_or_new_entrant=False)
+    result = find_path(case, DAY)
+    assert result.titles == ("18b",)
+    assert "alternative_blue_card_reduced" in _alternatives(result, "salary_below_threshold")
+    german = summarise(result, "de", DAY)
+    assert any("45.934,20 €" in text and "50.700 €" in text for text in german.alternatives)
+
+
+def test_below_the_reduced_threshold_the_shortage_answer_does_not_matter() -> None:
+    for shortage in (None, True, False):
+        case = PathInput("university", "yes", annual_salary_eur=Decimal(45000), shortage_or_new_entrant=shortage)
+        assert find_path(case, DAY).titles == ("18b",)
 
 
 def test_worker_45_or_over_below_threshold_has_no_prospect_and_is_told_about_pension_provision() -> None:
@@ -118,11 +146,30 @@ def test_experience_route_is_closed_to_regulated_professions() -> None:
     assert "19c2" not in find_path(case, DAY).titles
 
 
-def test_no_formal_qualification_has_no_prospect_but_names_training_and_it_routes() -> None:
+def test_no_formal_qualification_has_no_prospect_but_names_training_and_the_it_route_without_recognition() -> None:
     result = find_path(PathInput("none", annual_salary_eur=Decimal(60000)), DAY)
     assert not result.accelerated_procedure_fits
     assert result.ticket_no_prospect()["reasons"] == ["no_formal_qualification"]
-    assert set(_alternatives(result, "no_formal_qualification")) == {"16a", "it_blue_card", "19c2"}
+    assert _alternatives(result, "no_formal_qualification") == ["16a", "alternative_it_without_degree"]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_without_a_formal_qualification_the_experience_route_is_never_offered(language: str) -> None:
+    result = find_path(PathInput("none", annual_salary_eur=Decimal(60000), years_experience_last_5=Decimal(5)), DAY)
+    summary = summarise(result, language, DAY)
+    assert "19c2" not in result.titles
+    offered = [m for f in result.no_prospect for m in f.alternatives if m.key == "alternative_title"]
+    assert "19c2" not in [m.params["title"] for m in offered]
+    it_route = next(text for text in summary.alternatives if "§ 18g" in text)
+    assert ("keine Anerkennung" if language == "de" else "no recognition is needed") in it_route
+    assert not any("Ausnahme" in text or "exception" in text for text in summary.no_prospect)
+
+
+def test_it_specialists_without_a_degree_are_told_no_recognition_is_needed() -> None:
+    case = PathInput("it_experience", annual_salary_eur=Decimal(60000), years_it_experience_last_7=Decimal(4))
+    result = find_path(case, DAY)
+    assert Message("it_no_recognition_needed") in result.reasons
+    assert "brauchen keine Anerkennung" in render_message(Message("it_no_recognition_needed"), "de", DAY)
 
 
 def test_no_formal_qualification_with_a_training_place_fits_16a() -> None:
@@ -207,8 +254,12 @@ def test_without_salary_the_thresholds_are_not_judged() -> None:
 
 def test_year_without_thresholds_refers_instead_of_judging() -> None:
     result = find_path(PathInput("university", "yes", annual_salary_eur=Decimal(1000)), date(2027, 1, 1))
-    assert Message("threshold_unknown_for_day", {"title": "blue_card"}) in result.reasons
-    assert not result.no_prospect
+    assert "blue_card" in result.titles and result.unchecked == ("blue_card",)
+    unknown = next(m for m in result.reasons if m.key == "threshold_unknown_for_day")
+    assert unknown.params["threshold"] == Decimal(50700) and unknown.params["valid_until"] == date(2026, 12, 31)
+    assert Message("threshold_unknown_salary_below_last_known", {"salary": Decimal(1000)}) in result.reasons
+    assert Message("step_contact_zentralstelle") in result.next_steps
+    assert not result.no_prospect and not result.ruled_out
 
 
 def test_invalid_choice_is_refused() -> None:
@@ -219,17 +270,30 @@ def test_invalid_choice_is_refused() -> None:
 @pytest.mark.parametrize("key", sorted(message_texts().messages))
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_every_message_renders_in_both_languages(key: str, language: str) -> None:
-    params = {"title": "blue_card", "salary": Decimal(48000), "threshold": Decimal(50700)}
+    params = {
+        "title": "blue_card",
+        "salary": Decimal(48000),
+        "threshold": Decimal(50700),
+        "share": Percent(50),
+        "legal_basis": "§ 18g Abs. 1 S. 1 AufenthG",
+        "valid_from": date(2026, 1, 1),
+        "valid_until": date(2026, 12, 31),
+        "general": Decimal(50700),
+        "reduced": Decimal("45934.20"),
+    }
     text = render_message(Message(key, params), language, DAY)
     assert text and "{" not in text
 
 
 def test_salary_finding_renders_figures_per_language() -> None:
-    result = find_path(PathInput("university", "yes", annual_salary_eur=Decimal(48000)), DAY)
+    case = PathInput("university", "yes", annual_salary_eur=Decimal(48000), shortage_or_new_entrant=False)
+    result = find_path(case, DAY)
     german = render_message(result.ruled_out[0].message, "de", DAY)
     english = render_message(result.ruled_out[0].message, "en", DAY)
     assert "48.000 €" in german and "50.700 €" in german and "Blaue Karte EU" in german
     assert "€48,000" in english and "€50,700" in english and "EU Blue Card" in english
+    assert "50 % der Beitragsbemessungsgrenze, § 18g Abs. 1 S. 1 AufenthG" in german
+    assert "50% of the pension contribution ceiling, § 18g Abs. 1 S. 1 AufenthG" in english
 
 
 YEARS = st.sampled_from([date(2024, 6, 1), date(2025, 12, 31), date(2026, 1, 1), date(2026, 12, 31)])
@@ -241,7 +305,8 @@ SALARIES = st.decimals(min_value=30000, max_value=70000, places=2)
 def test_blue_card_is_offered_exactly_when_salary_reaches_the_threshold_of_the_day(day: date, salary: Decimal) -> None:
     threshold = salary_threshold("blue_card", day)
     assert threshold is not None
-    titles = find_path(PathInput("university", "yes", annual_salary_eur=salary), day).titles
+    case = PathInput("university", "yes", annual_salary_eur=salary, shortage_or_new_entrant=False)
+    titles = find_path(case, day).titles
     assert ("blue_card" in titles) == (salary >= threshold)
 
 
@@ -288,8 +353,11 @@ def test_summary_renders_a_no_prospect_case_with_what_could_still_work() -> None
     summary = summarise(result, "de", DAY)
     assert summary.titles == ()
     assert summary.no_prospect == (
-        "Gehalt 50.000 € liegt unter der Grenze für Fachkraft mit Berufsausbildung (§ 18a AufenthG): "
-        "55.770 € brutto im Jahr (gültig am 26.11.2026).",
+        (
+            "Gehalt 50.000 € liegt unter der Grenze für Fachkraft mit Berufsausbildung (§ 18a AufenthG): "
+            "55.770 € brutto im Jahr (55 % der Beitragsbemessungsgrenze, § 18 Abs. 2 Nr. 5 AufenthG; "
+            "gültig am 26.11.2026)."
+        ),
     )
     assert any("angemessenen Altersversorgung" in text for text in summary.alternatives)
     assert any("55.770 €" in text for text in summary.alternatives)

@@ -147,3 +147,70 @@ def test_every_value_the_rules_know_can_be_clicked(slot: str, values: tuple) -> 
 
 def _titles(slot: str) -> list[str]:
     return [button[language] for button in all_messages()[f"pf_ask_{slot}"]["buttons"] for language in ("de", "en")]
+
+
+GRADUATE = {**GOOD_CASE, "pf_qualification": "university"}
+
+
+@pytest.mark.parametrize(
+    ("salary", "asked"),
+    [(45934.19, False), (45934.2, True), (47000.0, True), (50699.99, True), (50700.0, False), (None, False)],
+)
+def test_shortage_or_new_entrant_is_asked_only_between_the_two_blue_card_thresholds(
+    salary: float | None, asked: bool
+) -> None:
+    answers = {**GRADUATE, "pf_salary": salary}
+    questions = questions_needed(answers, DAY)
+    assert ("pf_shortage" in questions) == asked
+    if asked:
+        assert questions.index("pf_salary") + 1 == questions.index("pf_shortage")
+
+
+def test_shortage_is_not_asked_for_vocational_training_or_a_refused_degree() -> None:
+    assert "pf_shortage" not in questions_needed({**GOOD_CASE, "pf_salary": 47000.0}, DAY)
+    assert "pf_shortage" not in questions_needed({**GRADUATE, "pf_salary": 47000.0, "pf_recognition": "no"}, DAY)
+
+
+def test_in_2027_the_last_known_thresholds_decide_whether_to_ask() -> None:
+    assert "pf_shortage" in questions_needed({**GRADUATE, "pf_salary": 47000.0}, date(2027, 1, 15))
+
+
+@pytest.mark.parametrize(("answer", "blue_card"), [("yes", True), ("no", False)])
+def test_the_shortage_answer_decides_the_blue_card_between_the_thresholds(answer: str, blue_card: bool) -> None:
+    text, result = result_text({**GRADUATE, "pf_salary": 47000.0, "pf_shortage": answer}, "de", DAY)
+    assert ("blue_card" in result.titles) == blue_card
+    assert "45.934,20 €" in text and "50.700 €" in text
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_shortage_question_names_both_thresholds(language: str) -> None:
+    from bot.messages import text
+    from bot.pathfinder_dialogue import shortage_question_values
+
+    key, values = shortage_question_values(language, DAY)
+    question = text(key, language, **values)
+    assert key == "pf_ask_pf_shortage"
+    assert ("50.700 €" if language == "de" else "€50,700") in question
+    assert ("45.934,20 €" if language == "de" else "€45,934.20") in question
+    key, values = shortage_question_values(language, date(2027, 1, 15))
+    assert key == "pf_ask_pf_shortage_last_known"
+    assert ("31.12.2026" if language == "de" else "31 December 2026") in text(key, language, **values)
+
+
+@pytest.mark.parametrize(
+    ("language", "cautious", "categorical"),
+    [
+        ("de", ["kommt in Betracht", "In Frage kommt", "Nach Ihren Angaben voraussichtlich nicht möglich"], []),
+        (
+            "en",
+            ["could be an option", "Probably not possible on the details given"],
+            ["can be used", "Not possible in"],
+        ),
+    ],
+)
+def test_results_keep_the_cautious_meaning_in_both_languages(
+    language: str, cautious: list[str], categorical: list[str]
+) -> None:
+    text, _ = result_text({**GRADUATE, "pf_salary": 47000.0, "pf_shortage": "no"}, language, DAY)
+    assert all(phrase in text for phrase in cautious)
+    assert not any(phrase in text for phrase in categorical)

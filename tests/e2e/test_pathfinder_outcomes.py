@@ -3,10 +3,13 @@ comes in the order the case needs, and the result names the route or the rule th
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.messages import text
-from conftest import Conversation
+from bot.pathfinder_dialogue import question
+from conftest import TEST_DAY, Conversation
 from tests.pathfinder.outcomes import Play, plays
 
 PLAYS = list(plays())
@@ -17,7 +20,8 @@ def test_the_outcome_is_reached_and_explained(bot_url: str, play: Play) -> None:
     conversation = Conversation(bot_url, play.language)
     reply = conversation.say_text(play.start)
     for answer in play.answers:
-        assert text(f"pf_ask_{answer.slot}", play.language) in reply, f"expected the {answer.slot} question"
+        key, values = question(answer.slot, play.language, date.fromisoformat(TEST_DAY))
+        assert text(key, play.language, **values) in reply, f"expected the {answer.slot} question"
         reply = conversation.say_text(answer.text)
     missing = [fragment for fragment in play.expect if fragment not in reply]
     assert not missing, f"{missing} not in:\n{reply}"
