@@ -87,3 +87,47 @@ async def test_inside_a_form_the_fallback_forgets_the_message() -> None:
         CollectingDispatcher(), tracker_with(events, slots={"language": "de"}, active_loop="intake_form"), {}
     )
     assert result == [{"event": "rewind", "timestamp": None}]
+
+
+async def test_the_users_salary_is_compared_and_kept_for_the_path_finder() -> None:
+    dispatcher = CollectingDispatcher()
+    message = "we offer 3,600 € a month to an engineer — enough for a Blue Card?"
+    tracker = tracker_with([user_event(message, "ask_salary_threshold")], slots={"language": "en"})
+    events = await ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert "€43,200" in dispatcher.messages[0]["text"] and "– no" in dispatcher.messages[0]["text"]
+    assert "Salary thresholds" in dispatcher.messages[1]["text"]
+    assert {"event": "slot", "timestamp": None, "name": "pf_salary", "value": 43200.0} in events
+
+
+async def test_two_questions_in_one_message_get_two_answers() -> None:
+    dispatcher = CollectingDispatcher()
+    message = "What does the national visa cost? And how long does the whole procedure take?"
+    tracker = tracker_with([user_event(message, "ask_fee_visa")], slots={"language": "en"})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    texts = [m["text"] for m in dispatcher.messages]
+    assert len(texts) == 2 and "On your other question" in texts[1]
+
+
+async def test_a_clear_retrieval_hit_answers_instead_of_clarifying() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("Was kostet die ZAB-Zeugnisbewertung?", "nlu_fallback")
+    event["parse_data"]["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 1.0}]
+    await ActionHandleFallback().run(dispatcher, tracker_with([event], slots={"language": "de"}), {})
+    assert "buttons" not in dispatcher.messages[0] or not dispatcher.messages[0]["buttons"]
+    assert "ZAB" in dispatcher.messages[0]["text"] and "Quelle" in dispatcher.messages[0]["text"]
+
+
+async def test_clarifying_buttons_offer_substantive_topics_never_greetings() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("costs and time for visa", "nlu_fallback")
+    event["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 1.0},
+        {"name": "greet", "confidence": 0.3},
+        {"name": "out_of_scope", "confidence": 0.2},
+    ]
+    await ActionHandleFallback().run(
+        dispatcher, tracker_with([event], slots={"language": "en"}, active_loop="intake_form"), {}
+    )
+    payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
+    assert payloads[-1] == "/request_human" and len(payloads) >= 2
+    assert all(p.startswith("/ask_") or p in ("/start_intake", "/start_pathfinder") for p in payloads[:-1])
