@@ -162,7 +162,8 @@ class ActionHandleFallback(Action):
     ) -> List[Dict[Text, Any]]:
         """The closest answer topic by retrieval answers when it is clear (outside forms, where the message
         may be the form's answer); otherwise the buttons offer the closest substantive topics."""
-        hits = topic_index().rank(_message(tracker), 5)
+        questions = read_message(_message(tracker)).questions  # context sentences only blur the match
+        hits = topic_index().rank(" ".join(questions) or _message(tracker), 5)
         decision = decide(hits, nlu_ranking(tracker), substantive_intents(), answerable_intents())
         if decision.answer and not tracker.active_loop.get("name"):
             return answer_message(dispatcher, tracker, decision.answer)
