@@ -193,7 +193,7 @@ def claim_notes(reading: Reading, topic: str, language: str, day: date) -> list[
     fact = knowledge().fact(str(fact_id))
     money = fact.unit.startswith("EUR")
     figures = [f for f in reading.figures if (f.unit == "EUR") == money]
-    if not figures or not (reading.claim or len(reading.figures) == 1):
+    if not figures or not reading.claim:
         return []
     claimed = figures[0]
     value = format_value(lookup.value, fact.unit, language)

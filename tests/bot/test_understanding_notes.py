@@ -96,3 +96,7 @@ def test_money_is_formatted_like_the_answers() -> None:
     assert format_money(value_on("fee_accelerated_procedure", DAY).value, "en") in notes(
         "they say it costs 75 euros?", "fee_procedure"
     )
+
+
+def test_a_figure_that_is_no_claim_is_not_corrected() -> None:
+    assert notes("We need the worker here in 3 months. How long does the procedure take?", "duration_total") == ""
