@@ -170,4 +170,4 @@ class ActionHandleFallback(Action):
         options = [*decision.options[:CLARIFY_WITH_AT_MOST], "request_human"]
         buttons = [{"title": title_of(intent, language), "payload": f"/{intent}"} for intent in dict.fromkeys(options)]
         dispatcher.utter_message(text=text("clarify", language), buttons=buttons)
-        return self._forget_inside_a_form(tracker)
+        return self._forget_inside_a_form(tracker) or _slot_events(tracker, read_message(_message(tracker)))

@@ -131,3 +131,13 @@ async def test_clarifying_buttons_offer_substantive_topics_never_greetings() -> 
     payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
     assert payloads[-1] == "/request_human" and len(payloads) >= 2
     assert all(p.startswith("/ask_") or p in ("/start_intake", "/start_pathfinder") for p in payloads[:-1])
+
+
+async def test_context_given_in_an_unclear_message_is_kept() -> None:
+    event = user_event("We are a bakery in Garbsen, the baker is 46", "inform")
+    events = await ActionHandleFallback().run(
+        CollectingDispatcher(), tracker_with([event], slots={"language": "en"}), {}
+    )
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["business_type"] == "craft" and slots["workplace_municipality"] == "garbsen"
+    assert slots["pf_age_45"] == "yes"
