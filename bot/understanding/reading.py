@@ -32,10 +32,20 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _MONTHLY = re.compile(r"monat|mtl\b|month|p\.\s?m\b|/\s?m(on)?\b|monthly|monatlich", re.IGNORECASE)
+_YEARLY = re.compile(r"\b(year|jahr|annual|jährlich|jaehrlich|p\.\s?a\b|yearly)", re.IGNORECASE)
+# "earns 3,500", "we pay 2900 a month": an amount without a currency that is a salary by its words
+_PAY_WORDS = re.compile(
+    r"(earn\w*|pay\w*|offer\w*|salary|gehalt|verdien\w*|bekommt|bekommen|zahl\w*|lohn|wage|gets|get|brutto|gross)"
+    r"\W+(?:\w+\W+){0,2}$",
+    re.IGNORECASE,
+)
+_PLAIN_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,']\d{3})+|\d{4,6})(?![\d.,]\d)")
+_A_YEAR = re.compile(r"(19|20)\d\d")
+HIGHEST_MONTHLY = Decimal(10000)  # a salary without its period below this is monthly: no annual salary is that low
 _MONTH_WINDOW = 30  # characters after an amount in which "a month" still belongs to it
 _AGE = re.compile(
     r"\b(?P<a>\d{2})\s*(?:-\s*)?(?:years?[\s-]old|y/?o\b|jahre\s+alt|j\.\s*alt|-?jährig|-?jaehrig)"
-    r"|\b(?:age|aged|alter|ist|is|he's|she's|hes|shes|turns|wird)\s+(?:now\s+|jetzt\s+|already\s+|schon\s+)?"
+    r"|\b(?:age|aged|alter|ist|is|he's|she's|hes|shes|turns|wird|i'm|im|i am|ich bin)\s+(?:now\s+|jetzt\s+|already\s+|schon\s+)?"
     r"(?P<b>\d{2})\b(?!\s*(?:%|€|eur|euro|k\b|jahre\s+(?:berufs)?erfahrung|years?\s+(?:of\s+)?(?:work\s+)?experience))",
     re.IGNORECASE,
 )
@@ -202,12 +212,24 @@ def _money(text: str) -> list[tuple[Decimal, int]]:
 
 
 def read_salary(text: str) -> Optional[Salary]:
-    for amount, end in _money(text):
+    for amount, end in _money(text) + _plain_salaries(text):
         if amount < SALARY_FLOOR:
             continue
-        monthly = _MONTHLY.search(text[end : end + _MONTH_WINDOW]) is not None
+        after = text[end : end + _MONTH_WINDOW]
+        monthly = _MONTHLY.search(after) is not None or (amount < HIGHEST_MONTHLY and not _YEARLY.search(after))
         return Salary(amount * MONTHS_PER_YEAR, amount) if monthly else Salary(amount)
     return None
+
+
+def _plain_salaries(text: str) -> list[tuple[Decimal, int]]:
+    """Amounts without a currency that the words before them make a salary ("earns 3,500"), not a year."""
+    found = []
+    for match in _PLAIN_NUMBER.finditer(text):
+        amount = parse_amount(match.group(1))
+        if amount is None or _A_YEAR.fullmatch(match.group(1)) or not _PAY_WORDS.search(text[: match.start()]):
+            continue
+        found.append((amount, match.end()))
+    return found
 
 
 def read_figures(text: str) -> tuple[Figure, ...]:

@@ -41,6 +41,10 @@ CONTEXT_CASES = [
         },
     ),
     (
+        "im 45 is it too old for germany work",
+        {"age": 45},
+    ),
+    (
         "Unser Pflegeheim in Lehrte sucht Pflegefachkräfte mit Ausbildung aus Indien, die Frau ist 38 Jahre alt",
         {
             "business_type": "neither",
@@ -67,6 +71,9 @@ def test_context_sentences_are_read(message: str, expected: dict) -> None:
         ("The salary would be 52.000 EUR per year", Salary(Decimal(52000))),
         ("salary 60k, is that enough", Salary(Decimal(60000))),
         ("Gehalt: € 48.500 im Jahr", Salary(Decimal(48500))),
+        ("Our driver is 58 and earns 3,500. Can we still use it?", Salary(Decimal(42000), Decimal(3500))),
+        ("he is 30, i pay 2900 a month", Salary(Decimal(34800), Decimal(2900))),
+        ("we offer him 48.000", Salary(Decimal(48000))),
     ],
 )
 def test_salaries_are_read_with_their_period(message: str, salary: Salary) -> None:
@@ -79,6 +86,7 @@ def test_salaries_are_read_with_their_period(message: str, salary: Salary) -> No
         "She has 5 years of experience",
         "Wir haben 12 Mitarbeiter und suchen einen Koch",
         "Sie ist seit 10 Jahren Köchin",
+        "What is the Blue Card salary in 2026?",
     ],
 )
 def test_no_age_or_salary_where_there_is_none(message: str) -> None:
