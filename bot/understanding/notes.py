@@ -71,18 +71,30 @@ def is_45_or_over(age: int, day: date) -> Optional[bool]:
     return None if threshold is None else age >= threshold
 
 
+VOCATIONAL_GROUPS = frozenset({"craft", "ihk", "health"})
+
+
+def _is_vocational(reading: Reading) -> bool:
+    context = reading.context
+    return context.qualification == "vocational" or (
+        context.qualification is None and context.occupation_group in VOCATIONAL_GROUPS
+    )
+
+
 def _threshold_kinds(reading: Reading, message: str, residence_title: Optional[str], day: date) -> list[str]:
+    """The thresholds that apply: the Blue Card's when it is named or the worker is no vocational case,
+    § 19c (2)'s when named, and the 45+ threshold for a worker that old (§§ 18a/18b)."""
     age = reading.context.age
-    over = age is not None and is_45_or_over(age, day)
+    over = age is not None and bool(is_45_or_over(age, day))
     if residence_title == "blue_card" or _BLUE_CARD.search(message):
         kinds = ["blue_card", "blue_card_reduced"]
     elif residence_title == "19c2" or _EXPERIENCE_ROUTE.search(message):
         kinds = ["19c2"]
-    elif residence_title in ("18a", "18b"):
+    elif residence_title in ("18a", "18b") or _is_vocational(reading):
         kinds = []
     else:
         kinds = ["blue_card", "blue_card_reduced"]
-    return kinds + (["age_45_plus"] if over or residence_title in ("18a", "18b") and not kinds else [])
+    return kinds + (["age_45_plus"] if over else [])
 
 
 def salary_notes(reading: Reading, message: str, residence_title: Optional[str], language: str, day: date) -> list[str]:
@@ -114,7 +126,7 @@ def salary_notes(reading: Reading, message: str, residence_title: Optional[str],
             gap = format_money(threshold - salary.annual, language)
             lines.append(text("understanding_salary_not_reached", language, gap=gap, **values))
     if not sources:
-        return []
+        return ["\n".join([*lines, text("understanding_salary_no_threshold", language)])]
     source = "; ".join(dict.fromkeys(sources))
     lines.append(text("understanding_salary_valid", language, day=format_date(day, language), source=source))
     return ["\n".join(lines)]

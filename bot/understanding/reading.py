@@ -45,7 +45,7 @@ HIGHEST_MONTHLY = Decimal(10000)  # a salary without its period below this is mo
 _MONTH_WINDOW = 30  # characters after an amount in which "a month" still belongs to it
 _AGE = re.compile(
     r"\b(?P<a>\d{2})\s*(?:-\s*)?(?:years?[\s-]old|y/?o\b|jahre\s+alt|j\.\s*alt|-?jährig|-?jaehrig)"
-    r"|\b(?:age|aged|alter|ist|is|he's|she's|hes|shes|turns|wird|i'm|im|i am|ich bin)\s+(?:now\s+|jetzt\s+|already\s+|schon\s+)?"
+    r"|\b(?:age|aged|alter|ist|is|he's|she's|hes|shes|turns|wird|i'm|im|i am|bin)\s+(?:now\s+|jetzt\s+|already\s+|schon\s+)?"
     r"(?P<b>\d{2})\b(?!\s*(?:%|€|eur|euro|k\b|jahre\s+(?:berufs)?erfahrung|years?\s+(?:of\s+)?(?:work\s+)?experience))",
     re.IGNORECASE,
 )
@@ -190,10 +190,14 @@ def _adjective_nationality(folded: str) -> Optional[str]:
     return None
 
 
+_AGE_GROUP = re.compile(r"(über|ueber|ab|over|from|unter|under|bis)\s*$", re.IGNORECASE)  # "über 45-Jährige"
+_AGE_APPOSITION = re.compile(r"\b[^\W\d_][\w-]+,\s*(?P<b>\d{2})\s*,")  # "Senior engineer, 53, Blue Card ..."
+
+
 def read_age(text: str) -> Optional[int]:
-    for match in _AGE.finditer(text):
-        age = int(match.group("a") or match.group("b"))
-        if age in AGES:
+    for match in (*_AGE.finditer(text), *_AGE_APPOSITION.finditer(text)):
+        age = int(match.groupdict().get("a") or match.group("b"))
+        if age in AGES and not _AGE_GROUP.search(text[: match.start()]):
             return age
     return None
 

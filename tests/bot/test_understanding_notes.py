@@ -100,3 +100,13 @@ def test_money_is_formatted_like_the_answers() -> None:
 
 def test_a_figure_that_is_no_claim_is_not_corrected() -> None:
     assert notes("We need the worker here in 3 months. How long does the procedure take?", "duration_total") == ""
+
+
+def test_a_vocational_worker_s_salary_is_checked_by_the_agency_not_against_the_blue_card() -> None:
+    said = notes("does my mechanic need a minimum wage for visa? he is 30, i pay 2900 a month", "salary_threshold")
+    assert "no general salary threshold" in said and "Blue Card" not in said
+
+
+def test_an_older_vocational_worker_is_compared_with_the_45_plus_threshold() -> None:
+    said = notes("Unser Fahrer ist 58 und verdient 3.500. Können wir das Verfahren nutzen?", "eligibility", "de")
+    assert f"Grenze {fact('salary_age_45_plus', 'de')} – nein, nicht erreicht" in said
