@@ -40,7 +40,7 @@ FUNCTION_WORDS_FILE = Path(__file__).with_name("function_words.yml")
 # A sentence whose function words are this clearly in one language is in that language, whatever
 # German place, authority or procedure names it contains.
 MIN_FUNCTION_WORDS = 2
-MIN_FUNCTION_WORD_SHARE = 0.75
+MIN_FUNCTION_WORD_SHARE = 0.65  # two to one
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _NOT_PROSE = re.compile(r"@|://|^www\.|^/|\.(de|com|org|net|eu|info)\b", re.IGNORECASE)
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -136,9 +136,22 @@ def _hinted_language(text: str) -> Optional[str]:
 
 
 @lru_cache(maxsize=1)
+def _function_words_document() -> dict[str, list[str]]:
+    document: dict[str, list[str]] = yaml.safe_load(FUNCTION_WORDS_FILE.read_text(encoding="utf-8"))
+    return document
+
+
+@lru_cache(maxsize=1)
 def _function_words() -> dict[str, str]:
-    document = yaml.safe_load(FUNCTION_WORDS_FILE.read_text(encoding="utf-8"))
-    return {word: language for language, words in document.items() for word in words}
+    return {word: language for language in SUPPORTED_LANGUAGES for word in _function_words_document()[language]}
+
+
+def without_german_names(text: str) -> str:
+    """The text without German place, authority and procedure names, which say nothing about the language
+    of the sentence around them ("zentralstelle or ausländerbehörde?? confused")."""
+    stems = tuple(_function_words_document()["german_names"])
+    kept = [word for word in text.split() if not word.lower().strip("?!.,;:()\"'„“").startswith(stems)]
+    return " ".join(kept)
 
 
 def _is_acronym(word: str) -> bool:
@@ -173,7 +186,8 @@ def detect(text: str, policy: LanguagePolicy = LanguagePolicy()) -> Detection:
         language, share = by_function_words
         detection = Detection(language=language, confidence=share, words=words)
     else:
-        spoken = _spoken_detector().compute_language_confidence_values(text)[0]
+        telling = without_german_names(text) if count_words(without_german_names(text)) >= 2 else text
+        spoken = _spoken_detector().compute_language_confidence_values(telling)[0]
         detection = Detection(language=_iso(spoken), confidence=spoken.value, words=words)
     return _with_foreign_language(detection, text, policy)
 

@@ -159,6 +159,9 @@ def test_locales_are_normalised(locale: object, expected: object) -> None:
         "What is the Beschleunigtes Fachkräfteverfahren?",
         "my Ausländerbehörde in Langenhagen wants a Fiktionsbescheinigung",
         "We run a car repair shop in Burgdorf, the mechanic is 52. Which Kammer is responsible?",
+        "What is the phone number of the Zentralstelle für das beschleunigte Fachkräfteverfahren?",
+        "handwerkskammer or zentralstelle?? not sure. bakery in lehrte",
+        "Hello, I run a bakery in Burgdorf",
     ],
 )
 def test_english_sentences_with_german_names_are_english(text: str) -> None:
