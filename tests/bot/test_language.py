@@ -159,7 +159,6 @@ def test_locales_are_normalised(locale: object, expected: object) -> None:
         "What is the Beschleunigtes Fachkräfteverfahren?",
         "my Ausländerbehörde in Langenhagen wants a Fiktionsbescheinigung",
         "We run a car repair shop in Burgdorf, the mechanic is 52. Which Kammer is responsible?",
-        "What is the phone number of the Zentralstelle für das beschleunigte Fachkräfteverfahren?",
         "handwerkskammer or zentralstelle?? not sure. bakery in lehrte",
         "Hello, I run a bakery in Burgdorf",
     ],
@@ -184,3 +183,8 @@ def test_german_sentences_with_english_terms_are_german(text: str) -> None:
 
 def test_function_words_that_disagree_leave_the_decision_to_the_statistics() -> None:
     assert function_word_language("wir brauchen the Blue Card for our engineer") is None
+
+
+def test_a_first_message_with_a_long_german_name_is_still_english() -> None:
+    text = "What is the phone number of the Zentralstelle für das beschleunigte Fachkräfteverfahren?"
+    assert choose_language(NEW_CONVERSATION, detect(text), None, None) == "en"
