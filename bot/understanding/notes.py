@@ -181,11 +181,12 @@ def routing_notes(reading: Reading, topic: str, language: str) -> list[str]:
     return notes
 
 
-def _in_unit(figure: Figure, unit: str) -> Optional[Decimal]:
+def _in_unit(figure: Figure, unit: str) -> Optional[Figure]:
     if figure.unit == unit:
-        return figure.value
+        return figure
     if figure.unit == "days" and unit == "weeks" and figure.value % _DAYS_PER_WEEK == 0:
-        return figure.value / _DAYS_PER_WEEK
+        low = figure.low / _DAYS_PER_WEEK if figure.low is not None else None
+        return Figure(figure.value / _DAYS_PER_WEEK, unit, low)
     return None
 
 
@@ -194,32 +195,32 @@ def _claimed_text(figure: Figure, language: str) -> str:
         return format_money(figure.value, language)
     if figure.unit == "days":
         return text("understanding_days", language, count=str(figure.value))
-    return format_value(figure.value, figure.unit, language)
+    counted = format_value(figure.value, figure.unit, language)
+    return f"{figure.low}–{counted}" if figure.low is not None else counted
+
+
+def _qualified(value: str, qualifier: Optional[str], language: str) -> str:
+    """ "about 4 months", "usually 3 months": the fact's own qualifier stays with its figure."""
+    return text(f"understanding_qualifier_{qualifier}", language, value=value) if qualifier else value
 
 
 def claim_notes(reading: Reading, topic: str, language: str, day: date) -> list[str]:
+    """A claimed figure confirmed or corrected; a figure a yes/no question names confirmed or compared."""
     fact_id = CLAIM_FACTS.get(topic)
     lookup = _current(fact_id, day) if fact_id else None
-    if lookup is None or not isinstance(lookup.value, Decimal):
+    if lookup is None or not isinstance(lookup.value, Decimal) or not (reading.claim or reading.asks_about_figure):
         return []
     fact = knowledge().fact(str(fact_id))
     money = fact.unit.startswith("EUR")
     figures = [f for f in reading.figures if (f.unit == "EUR") == money]
-    if not figures or not reading.claim:
+    if not figures:
         return []
-    claimed = figures[0]
-    value = format_value(lookup.value, fact.unit, language)
-    if _in_unit(claimed, "EUR" if money else fact.unit) == lookup.value:
+    claimed, value = figures[0], _qualified(format_value(lookup.value, fact.unit, language), fact.qualifier, language)
+    in_unit = _in_unit(claimed, "EUR" if money else fact.unit)
+    if in_unit is not None and in_unit.covers(lookup.value):
         return [text("understanding_claim_right", language, value=value, source=fact.source)]
-    return [
-        text(
-            "understanding_claim_wrong",
-            language,
-            value=value,
-            claimed=_claimed_text(claimed, language),
-            source=fact.source,
-        )
-    ]
+    key = "understanding_claim_wrong" if reading.claim else "understanding_claim_compare"
+    return [text(key, language, value=value, claimed=_claimed_text(claimed, language), source=fact.source)]
 
 
 def notes_for(

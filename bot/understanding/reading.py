@@ -57,7 +57,7 @@ _COUNT_WORDS = {
 _COUNT = rf"(?P<n>\d+(?:[.,]5)?|{'|'.join(_COUNT_WORDS)})"
 _DURATION_COUNT = rf"(?P<n>\d+(?:[.,]5)?|{'|'.join(w for w in _COUNT_WORDS if w not in ('a', 'an'))})"
 _DURATION = re.compile(
-    rf"\b{_DURATION_COUNT}\s*(?P<unit>working\s+days?|arbeitstagen?|werktagen?|weeks?|wochen?|months?|monaten?|monate|days?|tagen?)\b",
+    rf"\b(?:(?P<low>\d+)\s*(?:-|–|to|bis)\s*)?{_DURATION_COUNT}\s*(?P<unit>working\s+days?|arbeitstagen?|werktagen?|weeks?|wochen?|months?|monaten?|monate|days?|tagen?)\b",
     re.IGNORECASE,
 )
 _DURATION_UNITS = (("working", "working_days"), ("arbeit", "working_days"), ("werk", "working_days"),
@@ -74,7 +74,7 @@ _ORIGIN = re.compile(
 _NOT_WORKPLACE = re.compile(
     r"(ihk|hwk|kammer|region|center|centre|behörde|behoerde|office|agentur|agency|amt)(\s+\w+)?\s*$", re.IGNORECASE
 )
-_SENTENCE = re.compile(r"(?<=[?!.])\s+|\n+")
+_SENTENCE = re.compile(r"(?<=[?!.:])\s+|\n+")
 _SECOND_QUESTION = re.compile(
     r",?\s+(?:and|und|also|außerdem|ausserdem|plus)\s+(?=(?:how|what|who|when|where|which|do|does|is|are|can|must|"
     r"wie|was|wer|wann|wo|welche[rsnm]?|gibt|kann|können|muss|müssen|brauch\w*)\b)",
@@ -95,10 +95,15 @@ class Salary:
 
 @dataclass(frozen=True)
 class Figure:
-    """An amount or duration the message states, e.g. a claim to check: (75, "EUR"), (2, "weeks")."""
+    """An amount or duration the message states, e.g. a claim to check: (75, "EUR"), (2, "weeks"),
+    or a range (4, "weeks", low=... ) for "4-8 weeks": value 8, low 4."""
 
     value: Decimal
     unit: str  # EUR | weeks | months | days | working_days
+    low: Optional[Decimal] = None
+
+    def covers(self, value: Decimal) -> bool:
+        return self.low <= value <= self.value if self.low is not None else value == self.value
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,7 @@ class Reading:
     context: Context
     figures: tuple[Figure, ...] = ()
     claim: bool = False  # reports what someone said or read, or asks to confirm it
+    asks_about_figure: bool = False  # a yes/no question names the figure ("Is it 411 euros each?")
     questions: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -243,8 +249,9 @@ def read_figures(text: str) -> tuple[Figure, ...]:
         count = match.group("n").lower()
         value = Decimal(_COUNT_WORDS[count]) if count in _COUNT_WORDS else parse_amount(count)
         unit = next(name for prefix, name in _DURATION_UNITS if fold(match.group("unit")).startswith(prefix))
+        low = Decimal(match.group("low")) if match.group("low") else None
         if value is not None and not _AGE.match(text, match.start()):
-            durations.append(Figure(value, unit))
+            durations.append(Figure(value, unit, low if low is not None and low < value else None))
     return tuple(fees + durations)
 
 
@@ -296,10 +303,22 @@ def read_context(text: str) -> Context:
     )
 
 
+_YES_NO_QUESTION = re.compile(
+    r"^(?:(?:and|und|so|also)\s+)?(?:is|are|does|do|will|ist|sind|stimmt|dauert|kostet|beträgt|betraegt|gilt|bleibt)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_figure(questions: tuple[str, ...]) -> bool:
+    return any(_YES_NO_QUESTION.match(question) and read_figures(question) for question in questions)
+
+
 def read_message(text: str) -> Reading:
+    questions = split_questions(text)
     return Reading(
         context=read_context(text),
         figures=read_figures(text),
         claim=is_claim(fold(text)),
-        questions=split_questions(text),
+        asks_about_figure=asks_about_figure(questions),
+        questions=questions,
     )

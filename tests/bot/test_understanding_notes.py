@@ -61,7 +61,7 @@ def test_under_45_the_age_rule_is_said_not_to_apply_when_asked_about() -> None:
         ),
         ("a consultant told us the whole thing costs 75 euros", "fee_procedure", "The right figure is €411, not €75"),
         ("Is it true the procedure fee is 411 euros?", "fee_procedure", "Yes, that is right: €411"),
-        ("Someone told me it takes 4 months overall, correct?", "duration_total", "Yes, that is right: 4 months"),
+        ("Someone told me it takes 4 months overall, correct?", "duration_total", "Yes, that is right: about 4 months"),
     ],
 )
 def test_claims_are_confirmed_or_corrected_with_the_source(message: str, topic: str, expected: str) -> None:
@@ -110,3 +110,13 @@ def test_a_vocational_worker_s_salary_is_checked_by_the_agency_not_against_the_b
 def test_an_older_vocational_worker_is_compared_with_the_45_plus_threshold() -> None:
     said = notes("Unser Fahrer ist 58 und verdient 3.500. Können wir das Verfahren nutzen?", "eligibility", "de")
     assert f"Grenze {fact('salary_age_45_plus', 'de')} – nein, nicht erreicht" in said
+
+
+def test_a_claimed_range_is_corrected_as_a_range() -> None:
+    said = notes("A relocation firm promises 4-8 weeks total with fast-track. Is that realistic?", "duration_total")
+    assert "about 4 months, not 4–8 weeks" in said
+
+
+def test_a_figure_in_a_yes_no_question_is_confirmed() -> None:
+    said = notes("Kurze Frage: Sind es immer noch 411 Euro pro Fachkraft?", "fee_procedure", "de")
+    assert "Ja, das stimmt: 411 €" in said
