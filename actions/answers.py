@@ -16,7 +16,7 @@ from bot.language import LANGUAGE_DETECTION, Detection, is_foreign
 from bot.messages import text
 from bot.understanding.notes import notes_for
 from bot.understanding.reading import Reading, read_message
-from bot.understanding.retrieval import answerable_intents, decide, other_question_intent, topic_index
+from bot.understanding.retrieval import Decision, answerable_intents, decide, other_question_intent, topic_index
 from bot.understanding.slots import context_slots
 
 TOPIC_PARAMETERS = ("residence_title", "occupation")
@@ -100,19 +100,27 @@ NOT_ACTIONS = {"action_listen", "action_extract_slots"}
 NOT_A_CLARIFICATION = {FALLBACK, "inform", "correct_field", "affirm", "deny"}
 
 
+def _clarifications() -> set[str]:
+    return {text("clarify", language) for language in ("de", "en")}
+
+
 def fallbacks_in_a_row(tracker: Tracker) -> int:
-    """How many user messages in a row, this one included, ended in this fallback."""
-    responses: List[str] = []
+    """How many user messages in a row, this one included, ended in this fallback without an answer:
+    a message the fallback answered by retrieval does not count."""
+    turns: List[Dict[str, Any]] = []
     for event in tracker.events:
         if event.get("event") == "user":
-            responses.append("")
-        elif (
-            event.get("event") == "action" and responses and not responses[-1] and event.get("name") not in NOT_ACTIONS
-        ):
-            responses[-1] = str(event.get("name"))
+            turns.append({"action": "", "texts": []})
+        elif not turns:
+            continue
+        elif event.get("event") == "action" and not turns[-1]["action"] and event.get("name") not in NOT_ACTIONS:
+            turns[-1]["action"] = str(event.get("name"))
+        elif event.get("event") == "bot":
+            turns[-1]["texts"].append(str(event.get("text") or ""))
     streak = 0
-    for response in reversed(responses):
-        if response not in ("", ActionHandleFallback.NAME):
+    for turn in reversed(turns):
+        unanswered = not turn["texts"] or bool(_clarifications() & set(turn["texts"]))
+        if turn["action"] not in ("", ActionHandleFallback.NAME) or not unanswered:
             break
         streak += 1
     return streak
@@ -153,6 +161,18 @@ class ActionHandleFallback(Action):
         return self._forget_inside_a_form(tracker)
 
     @staticmethod
+    def _answer_closest(
+        dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision, language: str
+    ) -> List[Dict[Text, Any]]:
+        """Not sure, but a substantive question: the closest topic's answer, and the next ones offered."""
+        events = answer_message(dispatcher, tracker, str(decision.closest))
+        others = [intent for intent in decision.options if intent != decision.closest][: CLARIFY_WITH_AT_MOST - 1]
+        options = [*others, "request_human"]
+        buttons = [{"title": title_of(intent, language), "payload": f"/{intent}"} for intent in options]
+        dispatcher.utter_message(text=text("understanding_other_options", language), buttons=buttons)
+        return events
+
+    @staticmethod
     def _forget_inside_a_form(tracker: Tracker) -> List[Dict[Text, Any]]:
         """Inside a form, forget the message so the form goes on where it was."""
         return [UserUtteranceReverted()] if tracker.active_loop.get("name") else []
@@ -165,8 +185,12 @@ class ActionHandleFallback(Action):
         questions = read_message(_message(tracker)).questions  # context sentences only blur the match
         hits = topic_index().rank(" ".join(questions) or _message(tracker), 5)
         decision = decide(hits, nlu_ranking(tracker), substantive_intents(), answerable_intents())
-        if decision.answer and not tracker.active_loop.get("name"):
+        if tracker.active_loop.get("name"):
+            pass  # inside a form the message may be the form's answer: only clarify
+        elif decision.answer:
             return answer_message(dispatcher, tracker, decision.answer)
+        elif decision.closest:
+            return self._answer_closest(dispatcher, tracker, decision, language)
         options = [*decision.options[:CLARIFY_WITH_AT_MOST], "request_human"]
         buttons = [{"title": title_of(intent, language), "payload": f"/{intent}"} for intent in dict.fromkeys(options)]
         dispatcher.utter_message(text=text("clarify", language), buttons=buttons)

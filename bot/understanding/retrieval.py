@@ -129,6 +129,7 @@ CLARIFY_OPTIONS = 3
 class Decision:
     answer: str | None  # the intent to answer without asking, if any
     options: tuple[str, ...]  # the closest substantive intents, for the clarifying buttons
+    closest: str | None = None  # an answer topic that is closest but not clearly so
 
 
 def _margin(hits: Sequence[Hit]) -> float:
@@ -154,7 +155,8 @@ def decide(
     if best in answerable and (agrees or is_confident(hits)):
         return Decision(best, ())
     merged = [intent for pair in zip(retrieved, nlu) for intent in pair] + retrieved + nlu
-    return Decision(None, tuple(dict.fromkeys(merged))[:CLARIFY_OPTIONS])
+    closest = best if best in answerable else None
+    return Decision(None, tuple(dict.fromkeys(merged))[:CLARIFY_OPTIONS], closest)
 
 
 OTHER_QUESTION_MIN_MARGIN = 0.15  # the first question is answered anyway; a further one only adds

@@ -4,6 +4,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerTopic, ActionHandleFallback, topic_of
+from bot.messages import text
 from trackers import tracker_with, user_event
 
 
@@ -40,7 +41,8 @@ async def test_first_fallback_clarifies_with_buttons_including_a_person() -> Non
 
 async def test_second_fallback_in_a_row_offers_a_human_contact() -> None:
     dispatcher = CollectingDispatcher()
-    events = [user_event("blorf", "nlu_fallback"), {"event": "bot", "text": "?"}, user_event("quux", "nlu_fallback")]
+    clarified = {"event": "bot", "text": text("clarify", "de")}
+    events = [user_event("blorf", "nlu_fallback"), clarified, user_event("quux", "nlu_fallback")]
     tracker = tracker_with(events, slots={"language": "de"})
     await ActionHandleFallback().run(dispatcher, tracker, {})
     assert "0541 66888 200" in dispatcher.messages[0]["text"]
@@ -141,3 +143,26 @@ async def test_context_given_in_an_unclear_message_is_kept() -> None:
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["business_type"] == "craft" and slots["workplace_municipality"] == "garbsen"
     assert slots["pf_age_45"] == "yes"
+
+
+async def test_an_unclear_substantive_question_gets_the_closest_answer_and_the_next_options() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("embassy appointment and pre-approval, how does that work with the papers", "nlu_fallback")
+    event["parse_data"]["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 1.0}]
+    await ActionHandleFallback().run(dispatcher, tracker_with([event], slots={"language": "en"}), {})
+    assert text("clarify", "en") not in [m["text"] for m in dispatcher.messages]
+    assert dispatcher.messages[-1]["text"] == text("understanding_other_options", "en")
+    payloads = [button["payload"] for button in dispatcher.messages[-1]["buttons"]]
+    assert payloads[-1] == "/request_human" and all(p.startswith("/ask_") for p in payloads[:-1])
+
+
+async def test_a_message_the_fallback_answered_does_not_count_as_misunderstood() -> None:
+    dispatcher = CollectingDispatcher()
+    events = [
+        user_event("quux quux", "nlu_fallback"),
+        {"event": "action", "name": "action_handle_fallback"},
+        {"event": "bot", "text": "Die Gebühr für das beschleunigte Fachkräfteverfahren beträgt 411 €."},
+        user_event("blorf", "nlu_fallback"),
+    ]
+    await ActionHandleFallback().run(dispatcher, tracker_with(events, slots={"language": "de"}), {})
+    assert dispatcher.messages[0]["text"] == text("clarify", "de")

@@ -58,3 +58,9 @@ def test_a_second_question_gets_its_own_topic() -> None:
 def test_the_index_covers_the_answer_topics_and_is_built_once() -> None:
     assert topic_index() is topic_index()
     assert topic_index().rank("Wer ist für die Anerkennung eines Tischlers zuständig?", 1)[0].intent.startswith("ask_")
+
+
+def test_an_unclear_answer_topic_is_still_named_as_the_closest() -> None:
+    weak = [Hit("ask_fee_visa", 0.4), Hit("ask_duration_total", 0.38)]
+    assert decide(weak, [], SUBSTANTIVE, ANSWERABLE).closest == "ask_fee_visa"
+    assert decide([Hit("greet", 0.4), Hit("ask_fee_visa", 0.38)], [], SUBSTANTIVE, ANSWERABLE).closest is None
