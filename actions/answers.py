@@ -35,6 +35,16 @@ def utter_topic(dispatcher: CollectingDispatcher, topic: str, language: str, par
     dispatcher.utter_message(text=answer.text, buttons=buttons)
 
 
+QUESTION_WORDS_FOR_RETRIEVAL = 8
+
+
+def retrieval_query(message: str) -> str:
+    """The message's questions, whose context sentences only blur the match; the whole message when
+    its questions are too short to say anything ("Is that correct?")."""
+    questions = " ".join(read_message(message).questions)
+    return questions if len(questions.split()) >= QUESTION_WORDS_FOR_RETRIEVAL else message
+
+
 def _message(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
@@ -182,8 +192,7 @@ class ActionHandleFallback(Action):
     ) -> List[Dict[Text, Any]]:
         """The closest answer topic by retrieval answers when it is clear (outside forms, where the message
         may be the form's answer); otherwise the buttons offer the closest substantive topics."""
-        questions = read_message(_message(tracker)).questions  # context sentences only blur the match
-        hits = topic_index().rank(" ".join(questions) or _message(tracker), 5)
+        hits = topic_index().rank(retrieval_query(_message(tracker)), 5)
         decision = decide(hits, nlu_ranking(tracker), substantive_intents(), answerable_intents())
         if tracker.active_loop.get("name"):
             pass  # inside a form the message may be the form's answer: only clarify

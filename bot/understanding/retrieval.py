@@ -155,8 +155,21 @@ def decide(
     if best in answerable and (agrees or is_confident(hits)):
         return Decision(best, ())
     merged = [intent for pair in zip(retrieved, nlu) for intent in pair] + retrieved + nlu
-    closest = best if best in answerable else None
-    return Decision(None, tuple(dict.fromkeys(merged))[:CLARIFY_OPTIONS], closest)
+    return Decision(None, tuple(dict.fromkeys(merged))[:CLARIFY_OPTIONS], _closest_topic(hits, substantive, answerable))
+
+
+CLOSE_BEHIND = 0.8  # an answer topic this close behind the case check or registration is answered
+
+
+def _closest_topic(hits: Sequence[Hit], substantive: set[str], answerable: frozenset[str] | set[str]) -> str | None:
+    """The closest answer topic: the best hit, or one close behind a best hit that is the case check or
+    the registration ("can we hire a doctor from Egypt through the accelerated procedure?")."""
+    if not hits or hits[0].intent not in substantive:
+        return None
+    if hits[0].intent in answerable:
+        return hits[0].intent
+    behind = [hit for hit in hits[1:3] if hit.intent in answerable and hit.score >= CLOSE_BEHIND * hits[0].score]
+    return behind[0].intent if behind else None
 
 
 OTHER_QUESTION_MIN_MARGIN = 0.15  # the first question is answered anyway; a further one only adds

@@ -64,3 +64,10 @@ def test_an_unclear_answer_topic_is_still_named_as_the_closest() -> None:
     weak = [Hit("ask_fee_visa", 0.4), Hit("ask_duration_total", 0.38)]
     assert decide(weak, [], SUBSTANTIVE, ANSWERABLE).closest == "ask_fee_visa"
     assert decide([Hit("greet", 0.4), Hit("ask_fee_visa", 0.38)], [], SUBSTANTIVE, ANSWERABLE).closest is None
+
+
+def test_an_answer_topic_close_behind_the_case_check_is_answered() -> None:
+    hits = [Hit("start_intake", 0.43), Hit("ask_fee_visa", 0.39), Hit("ask_duration_total", 0.2)]
+    assert decide(hits, [], SUBSTANTIVE, ANSWERABLE).closest == "ask_fee_visa"
+    far_behind = [Hit("start_intake", 0.6), Hit("ask_fee_visa", 0.3)]
+    assert decide(far_behind, [], SUBSTANTIVE, ANSWERABLE).closest is None
