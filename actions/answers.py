@@ -16,7 +16,7 @@ from bot.language import LANGUAGE_DETECTION, Detection, is_foreign
 from bot.messages import text
 from bot.understanding.notes import notes_for
 from bot.understanding.reading import Reading, read_message
-from bot.understanding.retrieval import Decision, answerable_intents, decide, other_question_intent, topic_index
+from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
 from bot.understanding.slots import context_slots
 
 TOPIC_PARAMETERS = ("residence_title", "occupation")
@@ -35,14 +35,14 @@ def utter_topic(dispatcher: CollectingDispatcher, topic: str, language: str, par
     dispatcher.utter_message(text=answer.text, buttons=buttons)
 
 
-QUESTION_WORDS_FOR_RETRIEVAL = 8
-
-
-def retrieval_query(message: str) -> str:
-    """The message's questions, whose context sentences only blur the match; the whole message when
-    its questions are too short to say anything ("Is that correct?")."""
+def retrieve(message: str) -> List[Hit]:
+    """The topics closest to the message's questions, whose context sentences only blur the match; to
+    the whole message when its questions alone say nothing substantive ("Is that correct?")."""
     questions = " ".join(read_message(message).questions)
-    return questions if len(questions.split()) >= QUESTION_WORDS_FOR_RETRIEVAL else message
+    hits = topic_index().rank(questions, 5) if questions else []
+    if not hits or hits[0].intent not in substantive_intents():
+        hits = topic_index().rank(message, 5)
+    return hits
 
 
 def _message(tracker: Tracker) -> str:
@@ -192,7 +192,7 @@ class ActionHandleFallback(Action):
     ) -> List[Dict[Text, Any]]:
         """The closest answer topic by retrieval answers when it is clear (outside forms, where the message
         may be the form's answer); otherwise the buttons offer the closest substantive topics."""
-        hits = topic_index().rank(retrieval_query(_message(tracker)), 5)
+        hits = retrieve(_message(tracker))
         decision = decide(hits, nlu_ranking(tracker), substantive_intents(), answerable_intents())
         if tracker.active_loop.get("name"):
             pass  # inside a form the message may be the form's answer: only clarify
