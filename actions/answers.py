@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import answered_the_form, language_of, latest_entity, latest_intent, say
@@ -14,11 +14,15 @@ from bot.clock import today
 from bot.intent_titles import all_titles, title_of
 from bot.language import LANGUAGE_DETECTION, Detection, is_foreign
 from bot.messages import text
+from bot.understanding.notes import notes_for
+from bot.understanding.reading import Reading, read_message
+from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
+from bot.understanding.slots import context_slots
 
 TOPIC_PARAMETERS = ("residence_title", "occupation")
 TOPIC_OF_INTENT = {"help": "capabilities", "request_human": "human_contact"}
 FALLBACK = "nlu_fallback"
-CLARIFY_WITH_AT_MOST = 2
+CLARIFY_WITH_AT_MOST = 3
 
 
 def topic_of(intent: str) -> str:
@@ -31,6 +35,65 @@ def utter_topic(dispatcher: CollectingDispatcher, topic: str, language: str, par
     dispatcher.utter_message(text=answer.text, buttons=buttons)
 
 
+def retrieve(message: str) -> List[Hit]:
+    """The topics closest to the message's questions, whose context sentences only blur the match; to
+    the whole message when its questions alone say nothing substantive ("Is that correct?")."""
+    questions = " ".join(read_message(message).questions)
+    hits = topic_index().rank(questions, 5) if questions else []
+    if not hits or hits[0].intent not in substantive_intents():
+        hits = topic_index().rank(message, 5)
+    return hits
+
+
+def _message(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def answer_message(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[Dict[Text, Any]]:
+    """The topic's answer made specific by the message (its figures, claims, context), a further question
+    in it answered too; the context is kept in the slots the path finder and the intake read."""
+    language, day, message = language_of(tracker), today(), _message(tracker)
+    topic, reading = topic_of(intent), read_message(message)
+    params = {name: str(value) for name in TOPIC_PARAMETERS if (value := latest_entity(tracker, name)) is not None}
+    if topic == "recognition_body" and reading.context.occupation_group and "occupation" not in params:
+        params["occupation"] = reading.context.occupation_group
+    notes = notes_for(reading, message, topic, language, day, params.get("residence_title"))
+    if notes.paragraphs:
+        dispatcher.utter_message(text="\n\n".join(notes.paragraphs))
+    utter_topic(dispatcher, topic, language, params)
+    _answer_other_question(dispatcher, reading, intent, language)
+    return _slot_events(tracker, reading)
+
+
+def _answer_other_question(dispatcher: CollectingDispatcher, reading: Reading, intent: str, language: str) -> None:
+    other = other_question_intent(reading.questions, intent, answerable_intents())
+    if other is None:
+        return
+    answer = render(topic_of(other), language, today(), {})
+    buttons = [{"title": title, "payload": payload} for title, payload in answer.buttons]
+    introduced = "\n\n".join((text("understanding_second_question", language), answer.text))
+    dispatcher.utter_message(text=introduced, buttons=buttons)
+
+
+def _slot_events(tracker: Tracker, reading: Reading) -> List[Dict[Text, Any]]:
+    if tracker.active_loop.get("name"):
+        return []  # inside a form, the form reads its own answers
+    filled = {slot: tracker.get_slot(slot) for slot in CONTEXT_SLOTS}
+    return [SlotSet(slot, value) for slot, value in context_slots(reading.context, filled, today()).items()]
+
+
+CONTEXT_SLOTS = (
+    "business_type",
+    "workplace_municipality",
+    "occupation",
+    "nationality",
+    "pf_salary",
+    "pf_age_45",
+    "pf_qualification",
+    "family_members",
+)
+
+
 class ActionAnswerTopic(Action):
     def name(self) -> Text:
         return "action_answer_topic"
@@ -38,39 +101,52 @@ class ActionAnswerTopic(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        params = {name: str(value) for name in TOPIC_PARAMETERS if (value := latest_entity(tracker, name)) is not None}
-        if not answered_the_form(tracker):
-            utter_topic(dispatcher, topic_of(latest_intent(tracker)), language_of(tracker), params)
-        return []
+        if answered_the_form(tracker):
+            return []
+        return answer_message(dispatcher, tracker, latest_intent(tracker))
 
 
 NOT_ACTIONS = {"action_listen", "action_extract_slots"}
 NOT_A_CLARIFICATION = {FALLBACK, "inform", "correct_field", "affirm", "deny"}
 
 
+def _clarifications() -> set[str]:
+    return {text("clarify", language) for language in ("de", "en")}
+
+
 def fallbacks_in_a_row(tracker: Tracker) -> int:
-    """How many user messages in a row, this one included, ended in this fallback."""
-    responses: List[str] = []
+    """How many user messages in a row, this one included, ended in this fallback without an answer:
+    a message the fallback answered by retrieval does not count."""
+    turns: List[Dict[str, Any]] = []
     for event in tracker.events:
         if event.get("event") == "user":
-            responses.append("")
-        elif (
-            event.get("event") == "action" and responses and not responses[-1] and event.get("name") not in NOT_ACTIONS
-        ):
-            responses[-1] = str(event.get("name"))
+            turns.append({"action": "", "texts": []})
+        elif not turns:
+            continue
+        elif event.get("event") == "action" and not turns[-1]["action"] and event.get("name") not in NOT_ACTIONS:
+            turns[-1]["action"] = str(event.get("name"))
+        elif event.get("event") == "bot":
+            turns[-1]["texts"].append(str(event.get("text") or ""))
     streak = 0
-    for response in reversed(responses):
-        if response not in ("", ActionHandleFallback.NAME):
+    for turn in reversed(turns):
+        unanswered = not turn["texts"] or bool(_clarifications() & set(turn["texts"]))
+        if turn["action"] not in ("", ActionHandleFallback.NAME) or not unanswered:
             break
         streak += 1
     return streak
 
 
-def likely_intents(tracker: Tracker) -> List[str]:
+SUBSTANTIVE_EXTRA = {"start_intake", "start_pathfinder"}
+
+
+def substantive_intents() -> set[str]:
+    """Intents a substantive question may mean: the answer topics and the case check and registration."""
+    return {name for name in all_titles() if name.startswith("ask_") and name != "ask_status"} | SUBSTANTIVE_EXTRA
+
+
+def nlu_ranking(tracker: Tracker) -> List[str]:
     ranking = tracker.latest_message.get("intent_ranking") or []
-    known = all_titles()
-    names = [entry.get("name") for entry in ranking]
-    return [name for name in names if name in known and name not in NOT_A_CLARIFICATION][:CLARIFY_WITH_AT_MOST]
+    return [str(entry.get("name")) for entry in ranking if entry.get("name") not in NOT_A_CLARIFICATION]
 
 
 class ActionHandleFallback(Action):
@@ -91,12 +167,40 @@ class ActionHandleFallback(Action):
         elif fallbacks_in_a_row(tracker) >= 2:
             utter_topic(dispatcher, "human_contact", language, {})
         else:
-            self._clarify(dispatcher, tracker, language)
-        # Inside a form, forget the message so the form goes on where it was.
-        return [UserUtteranceReverted()] if tracker.active_loop.get("name") else []
+            return self._answer_or_clarify(dispatcher, tracker, language)
+        return self._forget_inside_a_form(tracker)
 
     @staticmethod
-    def _clarify(dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> None:
-        options = likely_intents(tracker) + ["request_human"]
+    def _answer_closest(
+        dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision, language: str
+    ) -> List[Dict[Text, Any]]:
+        """Not sure, but a substantive question: the closest topic's answer, and the next ones offered."""
+        events = answer_message(dispatcher, tracker, str(decision.closest))
+        others = [intent for intent in decision.options if intent != decision.closest][: CLARIFY_WITH_AT_MOST - 1]
+        options = [*others, "request_human"]
+        buttons = [{"title": title_of(intent, language), "payload": f"/{intent}"} for intent in options]
+        dispatcher.utter_message(text=text("understanding_other_options", language), buttons=buttons)
+        return events
+
+    @staticmethod
+    def _forget_inside_a_form(tracker: Tracker) -> List[Dict[Text, Any]]:
+        """Inside a form, forget the message so the form goes on where it was."""
+        return [UserUtteranceReverted()] if tracker.active_loop.get("name") else []
+
+    def _answer_or_clarify(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+    ) -> List[Dict[Text, Any]]:
+        """The closest answer topic by retrieval answers when it is clear (outside forms, where the message
+        may be the form's answer); otherwise the buttons offer the closest substantive topics."""
+        hits = retrieve(_message(tracker))
+        decision = decide(hits, nlu_ranking(tracker), substantive_intents(), answerable_intents())
+        if tracker.active_loop.get("name"):
+            pass  # inside a form the message may be the form's answer: only clarify
+        elif decision.answer:
+            return answer_message(dispatcher, tracker, decision.answer)
+        elif decision.closest:
+            return self._answer_closest(dispatcher, tracker, decision, language)
+        options = [*decision.options[:CLARIFY_WITH_AT_MOST], "request_human"]
         buttons = [{"title": title_of(intent, language), "payload": f"/{intent}"} for intent in dict.fromkeys(options)]
         dispatcher.utter_message(text=text("clarify", language), buttons=buttons)
+        return self._forget_inside_a_form(tracker) or _slot_events(tracker, read_message(_message(tracker)))

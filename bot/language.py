@@ -36,6 +36,11 @@ _OTHERS = (
     Language.UKRAINIAN,
 )
 HINTS_FILE = Path(__file__).with_name("language_hints.yml")
+FUNCTION_WORDS_FILE = Path(__file__).with_name("function_words.yml")
+# A sentence whose function words are this clearly in one language is in that language, whatever
+# German place, authority or procedure names it contains.
+MIN_FUNCTION_WORDS = 2
+MIN_FUNCTION_WORD_SHARE = 0.65  # two to one
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _NOT_PROSE = re.compile(r"@|://|^www\.|^/|\.(de|com|org|net|eu|info)\b", re.IGNORECASE)
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -130,6 +135,43 @@ def _hinted_language(text: str) -> Optional[str]:
     return hinted.pop() if len(hinted) == 1 else None
 
 
+@lru_cache(maxsize=1)
+def _function_words_document() -> dict[str, list[str]]:
+    document: dict[str, list[str]] = yaml.safe_load(FUNCTION_WORDS_FILE.read_text(encoding="utf-8"))
+    return document
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> dict[str, str]:
+    return {word: language for language in SUPPORTED_LANGUAGES for word in _function_words_document()[language]}
+
+
+def without_german_names(text: str) -> str:
+    """The text without German place, authority and procedure names, which say nothing about the language
+    of the sentence around them ("zentralstelle or ausländerbehörde?? confused")."""
+    stems = tuple(_function_words_document()["german_names"])
+    kept = [word for word in text.split() if not word.lower().strip("?!.,;:()\"'„“").startswith(stems)]
+    return " ".join(kept)
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()  # "IT", "BA", "ZAB" are no function words
+
+
+def function_word_language(text: str) -> Optional[tuple[str, float]]:
+    """The language of the sentence's function words and their share, when they clearly agree."""
+    counts = {language: 0 for language in SUPPORTED_LANGUAGES}
+    for word in re.findall(r"[^\W\d_]+", text):
+        language = None if _is_acronym(word) else _function_words().get(word.lower())
+        if language:
+            counts[language] += 1
+    best = max(counts, key=lambda language: counts[language])
+    total = sum(counts.values())
+    if counts[best] < MIN_FUNCTION_WORDS or counts[best] / total < MIN_FUNCTION_WORD_SHARE:
+        return None
+    return best, counts[best] / total
+
+
 def detect(text: str, policy: LanguagePolicy = LanguagePolicy()) -> Detection:
     """Detects the message's language; `foreign_language` only when it is clearly neither DE nor EN."""
     text = prose(text)
@@ -139,8 +181,14 @@ def detect(text: str, policy: LanguagePolicy = LanguagePolicy()) -> Detection:
     hinted = _hinted_language(text) if words < policy.min_words else None
     if hinted:
         return Detection(language=hinted, confidence=1.0, words=words)
-    spoken = _spoken_detector().compute_language_confidence_values(text)[0]
-    detection = Detection(language=_iso(spoken), confidence=spoken.value, words=words)
+    by_function_words = function_word_language(text)
+    if by_function_words:
+        language, share = by_function_words
+        detection = Detection(language=language, confidence=share, words=words)
+    else:
+        telling = without_german_names(text) if count_words(without_german_names(text)) >= 2 else text
+        spoken = _spoken_detector().compute_language_confidence_values(telling)[0]
+        detection = Detection(language=_iso(spoken), confidence=spoken.value, words=words)
     return _with_foreign_language(detection, text, policy)
 
 

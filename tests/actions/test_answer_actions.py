@@ -4,6 +4,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerTopic, ActionHandleFallback, topic_of
+from bot.messages import text
 from trackers import tracker_with, user_event
 
 
@@ -40,7 +41,8 @@ async def test_first_fallback_clarifies_with_buttons_including_a_person() -> Non
 
 async def test_second_fallback_in_a_row_offers_a_human_contact() -> None:
     dispatcher = CollectingDispatcher()
-    events = [user_event("blorf", "nlu_fallback"), {"event": "bot", "text": "?"}, user_event("quux", "nlu_fallback")]
+    clarified = {"event": "bot", "text": text("clarify", "de")}
+    events = [user_event("blorf", "nlu_fallback"), clarified, user_event("quux", "nlu_fallback")]
     tracker = tracker_with(events, slots={"language": "de"})
     await ActionHandleFallback().run(dispatcher, tracker, {})
     assert "0541 66888 200" in dispatcher.messages[0]["text"]
@@ -87,3 +89,80 @@ async def test_inside_a_form_the_fallback_forgets_the_message() -> None:
         CollectingDispatcher(), tracker_with(events, slots={"language": "de"}, active_loop="intake_form"), {}
     )
     assert result == [{"event": "rewind", "timestamp": None}]
+
+
+async def test_the_users_salary_is_compared_and_kept_for_the_path_finder() -> None:
+    dispatcher = CollectingDispatcher()
+    message = "we offer 3,600 € a month to an engineer — enough for a Blue Card?"
+    tracker = tracker_with([user_event(message, "ask_salary_threshold")], slots={"language": "en"})
+    events = await ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert "€43,200" in dispatcher.messages[0]["text"] and "– no" in dispatcher.messages[0]["text"]
+    assert "Salary thresholds" in dispatcher.messages[1]["text"]
+    assert {"event": "slot", "timestamp": None, "name": "pf_salary", "value": 43200.0} in events
+
+
+async def test_two_questions_in_one_message_get_two_answers() -> None:
+    dispatcher = CollectingDispatcher()
+    message = "What does the national visa cost? And how long does the whole procedure take?"
+    tracker = tracker_with([user_event(message, "ask_fee_visa")], slots={"language": "en"})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    texts = [m["text"] for m in dispatcher.messages]
+    assert len(texts) == 2 and "On your other question" in texts[1]
+
+
+async def test_a_clear_retrieval_hit_answers_instead_of_clarifying() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("Was kostet die ZAB-Zeugnisbewertung?", "nlu_fallback")
+    event["parse_data"]["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 1.0}]
+    await ActionHandleFallback().run(dispatcher, tracker_with([event], slots={"language": "de"}), {})
+    assert "buttons" not in dispatcher.messages[0] or not dispatcher.messages[0]["buttons"]
+    assert "ZAB" in dispatcher.messages[0]["text"] and "Quelle" in dispatcher.messages[0]["text"]
+
+
+async def test_clarifying_buttons_offer_substantive_topics_never_greetings() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("costs and time for visa", "nlu_fallback")
+    event["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 1.0},
+        {"name": "greet", "confidence": 0.3},
+        {"name": "out_of_scope", "confidence": 0.2},
+    ]
+    await ActionHandleFallback().run(
+        dispatcher, tracker_with([event], slots={"language": "en"}, active_loop="intake_form"), {}
+    )
+    payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
+    assert payloads[-1] == "/request_human" and len(payloads) >= 2
+    assert all(p.startswith("/ask_") or p in ("/start_intake", "/start_pathfinder") for p in payloads[:-1])
+
+
+async def test_context_given_in_an_unclear_message_is_kept() -> None:
+    event = user_event("We are a bakery in Garbsen, the baker is 46", "inform")
+    events = await ActionHandleFallback().run(
+        CollectingDispatcher(), tracker_with([event], slots={"language": "en"}), {}
+    )
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["business_type"] == "craft" and slots["workplace_municipality"] == "garbsen"
+    assert slots["pf_age_45"] == "yes"
+
+
+async def test_an_unclear_substantive_question_gets_the_closest_answer_and_the_next_options() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("embassy appointment and pre-approval, how does that work with the papers", "nlu_fallback")
+    event["parse_data"]["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 1.0}]
+    await ActionHandleFallback().run(dispatcher, tracker_with([event], slots={"language": "en"}), {})
+    assert text("clarify", "en") not in [m["text"] for m in dispatcher.messages]
+    assert dispatcher.messages[-1]["text"] == text("understanding_other_options", "en")
+    payloads = [button["payload"] for button in dispatcher.messages[-1]["buttons"]]
+    assert payloads[-1] == "/request_human" and all(p.startswith("/ask_") for p in payloads[:-1])
+
+
+async def test_a_message_the_fallback_answered_does_not_count_as_misunderstood() -> None:
+    dispatcher = CollectingDispatcher()
+    events = [
+        user_event("quux quux", "nlu_fallback"),
+        {"event": "action", "name": "action_handle_fallback"},
+        {"event": "bot", "text": "Die Gebühr für das beschleunigte Fachkräfteverfahren beträgt 411 €."},
+        user_event("blorf", "nlu_fallback"),
+    ]
+    await ActionHandleFallback().run(dispatcher, tracker_with(events, slots={"language": "de"}), {})
+    assert dispatcher.messages[0]["text"] == text("clarify", "de")

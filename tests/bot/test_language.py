@@ -6,6 +6,7 @@ from bot.language import (
     LanguageState,
     choose_language,
     detect,
+    function_word_language,
     is_foreign,
     normalise_language,
 )
@@ -147,3 +148,43 @@ def test_detection_round_trips_through_a_dict() -> None:
 )
 def test_locales_are_normalised(locale: object, expected: object) -> None:
     assert normalise_language(locale) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Does the Zentralstelle in Osnabrück handle the Vorabzustimmung?",
+        "How much does the Anerkennung at the Handwerkskammer Hannover cost?",
+        "Is the Ausländerbehörde Region Hannover responsible after entry?",
+        "What is the Beschleunigtes Fachkräfteverfahren?",
+        "my Ausländerbehörde in Langenhagen wants a Fiktionsbescheinigung",
+        "We run a car repair shop in Burgdorf, the mechanic is 52. Which Kammer is responsible?",
+        "handwerkskammer or zentralstelle?? not sure. bakery in lehrte",
+        "Hello, I run a bakery in Burgdorf",
+    ],
+)
+def test_english_sentences_with_german_names_are_english(text: str) -> None:
+    assert choose_language(NEW_CONVERSATION, detect(text), None, None) == "en"
+    assert choose_language(GERMAN_CONVERSATION, detect(text), None, None) == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir sind ein IT-Startup in Hannover, brauchen wir die Blue Card?",
+        "Gilt die Blue Card auch für unseren Software Engineer aus Indien?",
+        "Wie lange dauert das Recruiting über den Fast Track?",
+    ],
+)
+def test_german_sentences_with_english_terms_are_german(text: str) -> None:
+    assert choose_language(NEW_CONVERSATION, detect(text), None, None) == "de"
+    assert choose_language(ENGLISH_CONVERSATION, detect(text), None, None) == "de"
+
+
+def test_function_words_that_disagree_leave_the_decision_to_the_statistics() -> None:
+    assert function_word_language("wir brauchen the Blue Card for our engineer") is None
+
+
+def test_a_first_message_with_a_long_german_name_is_still_english() -> None:
+    text = "What is the phone number of the Zentralstelle für das beschleunigte Fachkräfteverfahren?"
+    assert choose_language(NEW_CONVERSATION, detect(text), None, None) == "en"

@@ -1,0 +1,235 @@
+"""What a message's own context and figures make specific, in the user's language: its salary compared
+with the thresholds that apply, the age rule for its worker, the chamber and recognition body for its
+business and occupation, its claim confirmed or corrected. Every figure comes from the knowledge file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from bot.answers.formatting import format_date, format_money, format_value
+from bot.knowledge import ValueOn, knowledge, value_on
+from bot.messages import text
+from bot.pathfinder import SALARY_FACTS, salary_threshold
+from bot.routing import RoutingCase, pre_check_org, recognition_body
+from bot.understanding.reading import Figure, Reading
+
+AGE_FACT = "age_rule_threshold"
+# Topics whose answer is one figure a user may have heard wrong: topic -> fact.
+CLAIM_FACTS = {
+    "fee_procedure": "fee_accelerated_procedure",
+    "costs_overview": "fee_accelerated_procedure",
+    "fee_visa": "fee_visa_national",
+    "fee_residence_permit": "fee_residence_permit_first",
+    "deadline_ba": "deadline_ba_accelerated",
+    "deadline_recognition": "deadline_recognition_accelerated",
+    "duration_total": "duration_total_typical",
+    "deadline_visa": "deadline_visa_appointment",
+    "preapproval_validity": "preapproval_validity",
+    "family": "family_entry_window",
+}
+ROUTING_TOPICS = frozenset(
+    {
+        "responsibility",
+        "recognition_body",
+        "fee_recognition",
+        "deadline_recognition",
+        "steps",
+        "eligibility",
+        "candidate_recognition",
+        "welcome_center",
+    }
+)
+AGE_TOPICS = frozenset({"age_rule", "salary_threshold", "eligibility", "residence_title"})
+_BLUE_CARD = re.compile(r"blue\s*card|blaue\s*karte|bluecard", re.IGNORECASE)
+_EXPERIENCE_ROUTE = re.compile(r"19\s*c|berufserfahren|experience route|without (a )?recogni", re.IGNORECASE)
+_DAYS_PER_WEEK = 7
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Paragraphs to say before the topic's general answer."""
+
+    paragraphs: tuple[str, ...]
+
+
+def _current(fact_id: str, day: date) -> Optional[ValueOn]:
+    lookup = value_on(fact_id, day)
+    return lookup if isinstance(lookup, ValueOn) and knowledge().fact(fact_id).verified else None
+
+
+def _age_threshold(day: date) -> Optional[int]:
+    lookup = _current(AGE_FACT, day)
+    return int(lookup.value) if lookup and isinstance(lookup.value, Decimal) else None
+
+
+def is_45_or_over(age: int, day: date) -> Optional[bool]:
+    threshold = _age_threshold(day)
+    return None if threshold is None else age >= threshold
+
+
+VOCATIONAL_GROUPS = frozenset({"craft", "ihk", "health"})
+
+
+def _is_vocational(reading: Reading) -> bool:
+    context = reading.context
+    return context.qualification == "vocational" or (
+        context.qualification is None and context.occupation_group in VOCATIONAL_GROUPS
+    )
+
+
+def _threshold_kinds(reading: Reading, message: str, residence_title: Optional[str], day: date) -> list[str]:
+    """The thresholds that apply: the Blue Card's when it is named or the worker is no vocational case,
+    § 19c (2)'s when named, and the 45+ threshold for a worker that old (§§ 18a/18b)."""
+    age = reading.context.age
+    over = age is not None and bool(is_45_or_over(age, day))
+    if residence_title == "blue_card" or _BLUE_CARD.search(message):
+        kinds = ["blue_card", "blue_card_reduced"]
+    elif residence_title == "19c2" or _EXPERIENCE_ROUTE.search(message):
+        kinds = ["19c2"]
+    elif residence_title in ("18a", "18b") or _is_vocational(reading):
+        kinds = []
+    else:
+        kinds = ["blue_card", "blue_card_reduced"]
+    return kinds + (["age_45_plus"] if over else [])
+
+
+def salary_notes(reading: Reading, message: str, residence_title: Optional[str], language: str, day: date) -> list[str]:
+    salary = reading.context.salary
+    if salary is None:
+        return []
+    annual = format_money(salary.annual, language)
+    lines = [
+        text(
+            "understanding_salary_offer_monthly",
+            language,
+            monthly=format_money(salary.monthly, language),
+            annual=annual,
+        )
+        if salary.monthly is not None
+        else text("understanding_salary_offer", language, annual=annual)
+    ]
+    sources = []
+    for kind in _threshold_kinds(reading, message, residence_title, day):
+        threshold = salary_threshold(kind, day)
+        if threshold is None or not knowledge().fact(SALARY_FACTS[kind]).verified:
+            continue
+        sources.append(knowledge().fact(SALARY_FACTS[kind]).source)
+        title = text(f"understanding_title_{kind}", language, age=str(_age_threshold(day)))
+        values = {"title": title, "threshold": format_money(threshold, language)}
+        if salary.annual >= threshold:
+            lines.append(text("understanding_salary_reached", language, **values))
+        else:
+            gap = format_money(threshold - salary.annual, language)
+            lines.append(text("understanding_salary_not_reached", language, gap=gap, **values))
+    if not sources:
+        return ["\n".join([*lines, text("understanding_salary_no_threshold", language)])]
+    source = "; ".join(dict.fromkeys(sources))
+    lines.append(text("understanding_salary_valid", language, day=format_date(day, language), source=source))
+    return ["\n".join(lines)]
+
+
+def age_notes(reading: Reading, topic: str, language: str, day: date) -> list[str]:
+    age, threshold = reading.context.age, _age_threshold(day)
+    salary = _current("salary_age_45_plus", day)
+    monthly = _current("salary_age_45_plus_monthly", day)
+    if age is None or threshold is None or salary is None or monthly is None:
+        return []
+    values = {"age": str(age), "threshold": str(threshold)}
+    if age < threshold:
+        return [text("understanding_age_not_applies", language, **values)] if topic in AGE_TOPICS else []
+    fact = knowledge().fact("salary_age_45_plus")
+    return [
+        text(
+            "understanding_age_applies",
+            language,
+            salary=format_value(salary.value, fact.unit, language),
+            monthly=format_value(monthly.value, knowledge().fact("salary_age_45_plus_monthly").unit, language),
+            source=fact.source,
+            day=format_date(day, language),
+            **values,
+        )
+    ]
+
+
+def routing_notes(reading: Reading, topic: str, language: str) -> list[str]:
+    context = reading.context
+    if topic not in ROUTING_TOPICS:
+        return []
+    notes = []
+    if context.business_type:
+        notes.append(
+            text("understanding_pre_check", language, organisation=pre_check_org(context.business_type).name(language))
+        )
+    if context.occupation_group and topic != "recognition_body":
+        case = RoutingCase(
+            business_type=context.business_type or "neither",
+            occupation=context.occupation,
+            occupation_group=context.occupation_group,
+            qualification_type=context.qualification,
+        )
+        body, _ = recognition_body(case)
+        if body is not None:
+            notes.append(
+                text(
+                    "understanding_recognition", language, occupation=context.occupation or "", body=body.name(language)
+                )
+            )
+    return notes
+
+
+def _in_unit(figure: Figure, unit: str) -> Optional[Figure]:
+    if figure.unit == unit:
+        return figure
+    if figure.unit == "days" and unit == "weeks" and figure.value % _DAYS_PER_WEEK == 0:
+        low = figure.low / _DAYS_PER_WEEK if figure.low is not None else None
+        return Figure(figure.value / _DAYS_PER_WEEK, unit, low)
+    return None
+
+
+def _claimed_text(figure: Figure, language: str) -> str:
+    if figure.unit == "EUR":
+        return format_money(figure.value, language)
+    if figure.unit == "days":
+        return text("understanding_days", language, count=str(figure.value))
+    counted = format_value(figure.value, figure.unit, language)
+    return f"{figure.low}–{counted}" if figure.low is not None else counted
+
+
+def _qualified(value: str, qualifier: Optional[str], language: str) -> str:
+    """ "about 4 months", "usually 3 months": the fact's own qualifier stays with its figure."""
+    return text(f"understanding_qualifier_{qualifier}", language, value=value) if qualifier else value
+
+
+def claim_notes(reading: Reading, topic: str, language: str, day: date) -> list[str]:
+    """A claimed figure confirmed or corrected; a figure a yes/no question names confirmed or compared."""
+    fact_id = CLAIM_FACTS.get(topic)
+    lookup = _current(fact_id, day) if fact_id else None
+    if lookup is None or not isinstance(lookup.value, Decimal) or not (reading.claim or reading.asks_about_figure):
+        return []
+    fact = knowledge().fact(str(fact_id))
+    money = fact.unit.startswith("EUR")
+    figures = [f for f in reading.figures if (f.unit == "EUR") == money]
+    if not figures:
+        return []
+    claimed, value = figures[0], _qualified(format_value(lookup.value, fact.unit, language), fact.qualifier, language)
+    in_unit = _in_unit(claimed, "EUR" if money else fact.unit)
+    if in_unit is not None and in_unit.covers(lookup.value):
+        return [text("understanding_claim_right", language, value=value, source=fact.source)]
+    key = "understanding_claim_wrong" if reading.claim else "understanding_claim_compare"
+    return [text(key, language, value=value, claimed=_claimed_text(claimed, language), source=fact.source)]
+
+
+def notes_for(
+    reading: Reading, message: str, topic: str, language: str, day: date, residence_title: Optional[str] = None
+) -> Notes:
+    paragraphs = [
+        *claim_notes(reading, topic, language, day),
+        *salary_notes(reading, message, residence_title, language, day),
+        *age_notes(reading, topic, language, day),
+        *routing_notes(reading, topic, language),
+    ]
+    return Notes(tuple(paragraphs))

@@ -1,0 +1,122 @@
+"""The user's own figures and claims are answered with the knowledge file's values."""
+
+from datetime import date
+
+import pytest
+
+from bot.answers.formatting import format_money, format_value
+from bot.knowledge import value_on
+from bot.understanding.notes import notes_for
+from bot.understanding.reading import read_message
+from bot.understanding.slots import context_slots
+
+DAY = date(2026, 11, 26)
+
+
+def notes(message: str, topic: str, language: str = "en") -> str:
+    return "\n".join(notes_for(read_message(message), message, topic, language, DAY).paragraphs)
+
+
+def fact(fact_id: str, language: str = "en", unit: str = "EUR") -> str:
+    return format_value(value_on(fact_id, DAY).value, unit, language)
+
+
+def test_a_monthly_salary_below_the_blue_card_threshold_gets_no_with_the_numbers() -> None:
+    said = notes("we offer 3,600 € a month to an engineer — enough for a Blue Card?", "salary_threshold")
+    assert "€3,600 a month × 12 = €43,200" in said
+    assert f"threshold {fact('salary_blue_card_general')} – no, your offer is" in said
+    assert "§ 18g" in said
+
+
+def test_a_salary_above_the_threshold_gets_yes() -> None:
+    said = notes("Wir zahlen 55.000 Euro im Jahr, reicht das für die Blaue Karte?", "salary_threshold", "de")
+    assert f"Grenze {fact('salary_blue_card_general', 'de')} – ja" in said
+
+
+def test_age_45_or_over_gets_the_rule_with_its_current_figure() -> None:
+    said = notes(
+        "We run a car repair shop in Burgdorf, the mechanic is 52. Which chamber is responsible?", "responsibility"
+    )
+    assert "The worker is 52" in said and fact("salary_age_45_plus") in said
+    assert "Handwerkskammer Hannover" in said
+
+
+def test_age_and_salary_together_are_compared_with_the_45_plus_threshold() -> None:
+    said = notes("Sie ist 46 und bekommt 4.000 € im Monat. Reicht das?", "salary_threshold", "de")
+    assert f"Grenze {fact('salary_age_45_plus', 'de')} – nein" in said
+
+
+def test_under_45_the_age_rule_is_said_not_to_apply_when_asked_about() -> None:
+    assert "does not apply" in notes("Does the age rule matter? He is 38.", "age_rule")
+    assert notes("He is 38. What does the visa cost?", "fee_visa") == ""
+
+
+@pytest.mark.parametrize(
+    ("message", "topic", "expected"),
+    [
+        (
+            "I read that the employment agency has two weeks to approve — right?",
+            "deadline_ba",
+            "not right. The right figure is 1 week",
+        ),
+        ("a consultant told us the whole thing costs 75 euros", "fee_procedure", "The right figure is €411, not €75"),
+        ("Is it true the procedure fee is 411 euros?", "fee_procedure", "Yes, that is right: €411"),
+        ("Someone told me it takes 4 months overall, correct?", "duration_total", "Yes, that is right: about 4 months"),
+    ],
+)
+def test_claims_are_confirmed_or_corrected_with_the_source(message: str, topic: str, expected: str) -> None:
+    said = notes(message, topic)
+    assert expected in said and "source:" in said
+
+
+def test_a_wrong_claim_names_the_fact_source_in_german() -> None:
+    said = notes("Ich habe gelesen, die Arbeitsagentur hat 14 Tage Zeit?", "deadline_ba", "de")
+    assert "Das stimmt so nicht. Richtig ist: 1 Woche, nicht 14 Tage" in said and "§ 36 Abs. 2 BeschV" in said
+
+
+def test_business_type_names_the_pre_check_chamber() -> None:
+    assert "IHK Hannover" in notes("We are a logistics company in Laatzen. Who is responsible?", "responsibility")
+
+
+def test_context_fills_the_path_finder_and_intake_slots_once() -> None:
+    context = read_message(
+        "Car repair shop in Burgdorf, the mechanic is 52, from Egypt, we pay 4,000 € a month"
+    ).context
+    slots = context_slots(context, {"nationality": "TR"}, DAY)
+    assert slots == {
+        "business_type": "craft",
+        "workplace_municipality": "burgdorf",
+        "occupation": "mechanic",
+        "pf_salary": 48000.0,
+        "pf_age_45": "yes",
+    }
+
+
+def test_money_is_formatted_like_the_answers() -> None:
+    assert format_money(value_on("fee_accelerated_procedure", DAY).value, "en") in notes(
+        "they say it costs 75 euros?", "fee_procedure"
+    )
+
+
+def test_a_figure_that_is_no_claim_is_not_corrected() -> None:
+    assert notes("We need the worker here in 3 months. How long does the procedure take?", "duration_total") == ""
+
+
+def test_a_vocational_worker_s_salary_is_checked_by_the_agency_not_against_the_blue_card() -> None:
+    said = notes("does my mechanic need a minimum wage for visa? he is 30, i pay 2900 a month", "salary_threshold")
+    assert "no general salary threshold" in said and "Blue Card" not in said
+
+
+def test_an_older_vocational_worker_is_compared_with_the_45_plus_threshold() -> None:
+    said = notes("Unser Fahrer ist 58 und verdient 3.500. Können wir das Verfahren nutzen?", "eligibility", "de")
+    assert f"Grenze {fact('salary_age_45_plus', 'de')} – nein, nicht erreicht" in said
+
+
+def test_a_claimed_range_is_corrected_as_a_range() -> None:
+    said = notes("A relocation firm promises 4-8 weeks total with fast-track. Is that realistic?", "duration_total")
+    assert "about 4 months, not 4–8 weeks" in said
+
+
+def test_a_figure_in_a_yes_no_question_is_confirmed() -> None:
+    said = notes("Kurze Frage: Sind es immer noch 411 Euro pro Fachkraft?", "fee_procedure", "de")
+    assert "Ja, das stimmt: 411 €" in said

@@ -1,0 +1,135 @@
+"""Real-style messages (context first, the question last) and what Lotse reads in them."""
+
+from decimal import Decimal
+
+import pytest
+
+from bot.understanding.reading import Figure, Salary, read_message, split_questions
+
+CONTEXT_CASES = [
+    (
+        "We run a car repair shop in Burgdorf, the mechanic we want is 52 and comes from Egypt. Which chamber?",
+        {
+            "business_type": "craft",
+            "municipality": "burgdorf",
+            "occupation_group": "craft",
+            "nationality": "EG",
+            "age": 52,
+        },
+    ),
+    (
+        "Wir sind eine Bäckerei in Garbsen und wollen einen tunesischen Bäcker einstellen, er ist 46.",
+        {
+            "business_type": "craft",
+            "municipality": "garbsen",
+            "occupation_group": "craft",
+            "nationality": "TN",
+            "age": 46,
+        },
+    ),
+    (
+        "Unsere Pflegekraft aus den Philippinen bringt ihren Mann und zwei Kinder mit. Geht das?",
+        {"occupation_group": "health", "nationality": "PH", "family_members": 3, "family": True},
+    ),
+    (
+        "hi, we are a small IT company in Langenhagen and want to hire a Filipino developer with a bachelor degree",
+        {
+            "business_type": "industry_trade",
+            "municipality": "langenhagen",
+            "nationality": "PH",
+            "qualification": "university",
+        },
+    ),
+    (
+        "im 45 is it too old for germany work",
+        {"age": 45},
+    ),
+    (
+        "Unser Pflegeheim in Lehrte sucht Pflegefachkräfte mit Ausbildung aus Indien, die Frau ist 38 Jahre alt",
+        {
+            "business_type": "neither",
+            "municipality": "lehrte",
+            "nationality": "IN",
+            "age": 38,
+            "qualification": "vocational",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), CONTEXT_CASES)
+def test_context_sentences_are_read(message: str, expected: dict) -> None:
+    context = read_message(message).context
+    assert {key: getattr(context, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "salary"),
+    [
+        ("we offer 3,600 € a month to an engineer — enough for a Blue Card?", Salary(Decimal(43200), Decimal(3600))),
+        ("Wir zahlen 4.200 brutto im Monat, reicht das?", Salary(Decimal(50400), Decimal(4200))),
+        ("The salary would be 52.000 EUR per year", Salary(Decimal(52000))),
+        ("salary 60k, is that enough", Salary(Decimal(60000))),
+        ("Gehalt: € 48.500 im Jahr", Salary(Decimal(48500))),
+        ("Our driver is 58 and earns 3,500. Can we still use it?", Salary(Decimal(42000), Decimal(3500))),
+        ("he is 30, i pay 2900 a month", Salary(Decimal(34800), Decimal(2900))),
+        ("we offer him 48.000", Salary(Decimal(48000))),
+    ],
+)
+def test_salaries_are_read_with_their_period(message: str, salary: Salary) -> None:
+    assert read_message(message).context.salary == salary
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "She has 5 years of experience",
+        "Wir haben 12 Mitarbeiter und suchen einen Koch",
+        "Sie ist seit 10 Jahren Köchin",
+        "What is the Blue Card salary in 2026?",
+    ],
+)
+def test_no_age_or_salary_where_there_is_none(message: str) -> None:
+    context = read_message(message).context
+    assert context.age is None and context.salary is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Welcome Center in Hannover: can it help?",
+        "Prüft die IHK Hannover das?",
+        "Ist die Ausländerbehörde der Region Hannover zuständig?",
+    ],
+)
+def test_an_organisation_s_seat_is_no_workplace(message: str) -> None:
+    assert read_message(message).context.municipality is None
+
+
+@pytest.mark.parametrize(
+    ("message", "figures", "claim"),
+    [
+        ("I read that the employment agency has two weeks to approve — right?", (Figure(Decimal(2), "weeks"),), True),
+        ("a consultant told us the whole thing costs 75 euros", (Figure(Decimal(75), "EUR"),), True),
+        ("Stimmt es, dass die Anerkennung 3 Monate dauert?", (Figure(Decimal(3), "months"),), True),
+        ("Die Agentur hat 14 Tage Zeit, habe ich gelesen", (Figure(Decimal(14), "days"),), True),
+        ("How long does the procedure take?", (), False),
+    ],
+)
+def test_figures_and_claims_are_read(message: str, figures: tuple, claim: bool) -> None:
+    reading = read_message(message)
+    assert reading.figures == figures
+    assert reading.claim is claim
+
+
+@pytest.mark.parametrize(
+    ("message", "count"),
+    [
+        ("What does it cost? And how long does it take?", 2),
+        ("Was kostet das Verfahren und wie lange dauert es?", 2),
+        ("We are a bakery in Garbsen. Our baker is 46. Which chamber is responsible?", 1),
+        ("How much is the visa fee", 1),
+    ],
+)
+def test_questions_are_split(message: str, count: int) -> None:
+    assert len(split_questions(message)) == count
