@@ -13,8 +13,8 @@ from typing import Optional
 from bot.answers.formatting import format_date, format_money, format_value
 from bot.knowledge import ValueOn, knowledge, value_on
 from bot.messages import text
-from bot.pathfinder import SALARY_FACTS, salary_threshold
 from bot.routing import RoutingCase, pre_check_org, recognition_body
+from bot.thresholds import THRESHOLD_FACTS, threshold_on
 from bot.understanding.reading import Figure, Reading
 
 AGE_FACT = "age_rule_threshold"
@@ -114,19 +114,29 @@ def salary_notes(reading: Reading, message: str, residence_title: Optional[str],
     ]
     sources = []
     for kind in _threshold_kinds(reading, message, residence_title, day):
-        threshold = salary_threshold(kind, day)
-        if threshold is None or not knowledge().fact(SALARY_FACTS[kind]).verified:
+        fact = knowledge().fact(THRESHOLD_FACTS[kind][0])
+        found = threshold_on(kind, day)
+        if not fact.verified or found.annual is None:
             continue
-        sources.append(knowledge().fact(SALARY_FACTS[kind]).source)
-        title = text(f"understanding_title_{kind}", language, age=str(_age_threshold(day)))
-        values = {"title": title, "threshold": format_money(threshold, language)}
+        title = text(f"understanding_title_{kind}", language, age=str(_age_threshold(day) or ""))
+        values = {"title": title, "threshold": format_money(found.annual, language)}
+        if not found.known:  # an unknown figure is never a "no" (issue 14 V1): the last known one, and who knows
+            until = format_date(found.valid_until, language) if found.valid_until else ""
+            lines.append(
+                text("understanding_salary_unknown", language, day=format_date(day, language), until=until, **values)
+            )
+            continue
+        sources.append(fact.source)
+        threshold = found.annual
         if salary.annual >= threshold:
             lines.append(text("understanding_salary_reached", language, **values))
         else:
             gap = format_money(threshold - salary.annual, language)
             lines.append(text("understanding_salary_not_reached", language, gap=gap, **values))
-    if not sources:
+    if len(lines) == 1:
         return ["\n".join([*lines, text("understanding_salary_no_threshold", language)])]
+    if not sources:
+        return ["\n".join(lines)]
     source = "; ".join(dict.fromkeys(sources))
     lines.append(text("understanding_salary_valid", language, day=format_date(day, language), source=source))
     return ["\n".join(lines)]

@@ -120,3 +120,15 @@ def test_a_claimed_range_is_corrected_as_a_range() -> None:
 def test_a_figure_in_a_yes_no_question_is_confirmed() -> None:
     said = notes("Kurze Frage: Sind es immer noch 411 Euro pro Fachkraft?", "fee_procedure", "de")
     assert "Ja, das stimmt: 411 €" in said
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_salary_in_a_year_without_thresholds_is_never_a_no(language: str) -> None:
+    message = "we offer 3,600 € a month to an engineer — enough for a Blue Card?"
+    said = "\n".join(
+        notes_for(read_message(message), message, "salary_threshold", language, date(2027, 1, 15)).paragraphs
+    )
+    last_known = format_value(value_on("salary_blue_card_general", DAY).value, "EUR", language)
+    hotline = str(value_on("zentralstelle_hotline", DAY).value)
+    assert last_known in said and ("31.12.2026" in said or "31 December 2026" in said)
+    assert "– no" not in said and "– nein" not in said and hotline in said

@@ -121,7 +121,12 @@ def published(event: Event) -> Dict[str, Any]:
 
 
 def test_the_table_covers_every_event_type_rasa_emits() -> None:
-    emitted = {kind.type_name for kind in rasa.shared.utils.common.all_subclasses(Event)}
+    # Rasa's own event classes of a conversation; `rasa test` marks its evaluation with classes of its own
+    # (rasa.core.test), which exist only once that module is imported and never reach a tracker store
+    kinds = rasa.shared.utils.common.all_subclasses(Event)
+    emitted = {
+        kind.type_name for kind in kinds if kind.__module__.startswith("rasa.") and kind.__module__ != "rasa.core.test"
+    }
     assert emitted <= set(TABLE)
 
 
