@@ -49,6 +49,8 @@ from bot.short_answers import (
         ("no idea", None),
         ("not sure", None),
         ("keine Ahnung", None),
+        ("can't say", None),
+        ("kann ich nicht sagen", None),
         ("weiß ich nicht", None),
         ("vielleicht", None),
         ("she works as a nurse", None),
