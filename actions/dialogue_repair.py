@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.answers import topic_of, utter_topic
 from actions.conversation import language_of, latest_intent, say
@@ -16,12 +17,27 @@ from bot.short_answers import read_yes_no
 
 # A taken offer that starts a form runs the form next; any other offer is an answer topic.
 FORM_OF_PAYLOAD = {"/start_intake": "intake_form", "/start_pathfinder": "pathfinder_form"}
+FAILURES_SLOT = "failed_attempts"
+
+
+class CountsFailures(FormValidationAction):
+    """A form validation that keeps the count of misunderstood answers: rasa-sdk returns only the
+    form's own slots after validation and would drop it, so every failure would count as the first."""
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        recent = tracker.slots_to_validate()
+        if FAILURES_SLOT in recent:
+            events.append(SlotSet(FAILURES_SLOT, recent[FAILURES_SLOT]))
+        return events
 
 
 def count_failure(dispatcher: CollectingDispatcher, tracker: Tracker, problem: str) -> float:
     """Says what is wrong with the answer and counts it; after the second failure the form's
     question is replaced by its explanation with an example (bot/dialogue_repair.prompt_key)."""
-    failures = float(tracker.get_slot("failed_attempts") or 0) + 1
+    failures = float(tracker.get_slot(FAILURES_SLOT) or 0) + 1
     if names_the_problem(failures):
         say(dispatcher, problem, language_of(tracker))
     return failures

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Coroutine, Dict, List, Optional, Text, Tuple
 
 from email_validator import EmailNotValidError, validate_email
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -27,7 +27,7 @@ from actions.conversation import (
     sender_key,
 )
 from actions.delivery import deliver
-from actions.dialogue_repair import count_failure
+from actions.dialogue_repair import CountsFailures, count_failure
 from actions.outbox import Outbox, PendingCase
 from actions.pathfinder import read_answer
 from actions.rate_limits import RateLimits
@@ -169,7 +169,7 @@ def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]
     return extract
 
 
-class ValidateIntakeForm(FormValidationAction):
+class ValidateIntakeForm(CountsFailures):
     def name(self) -> Text:
         return "validate_intake_form"
 

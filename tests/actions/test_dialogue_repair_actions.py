@@ -115,3 +115,13 @@ async def test_no_to_anything_else_closes() -> None:
 async def test_no_to_an_offer_asks_whether_there_is_anything_else() -> None:
     _, dispatcher = await reply(after(text("pf_result_offer", "en"), "no thanks", "deny"))
     assert dispatcher.messages[0]["response"] == "utter_anything_else"
+
+
+async def test_the_count_of_misunderstood_answers_survives_the_form_validation() -> None:
+    required = ["pf_position", "pf_qualification", "pf_recognition", "pf_regulated", "pf_salary"]
+    required += ["pf_collective_agreement", "pf_age_45", "pf_abroad"]
+    domain = {"forms": {"pathfinder_form": {"required_slots": required}}, "slots": {}}
+    answers = {"pf_position": "skilled_job", "pf_qualification": "none", "pf_salary": 60000.0}
+    tracker = answered("pf_age_45", "hmm", slots={**answers, "pf_collective_agreement": "no", "failed_attempts": 1.0})
+    events = await ValidatePathfinderForm().run(CollectingDispatcher(), tracker, domain)
+    assert {"event": "slot", "timestamp": None, "name": "failed_attempts", "value": 2.0} in events
