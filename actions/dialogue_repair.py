@@ -20,14 +20,16 @@ FORM_OF_PAYLOAD = {"/start_intake": "intake_form", "/start_pathfinder": "pathfin
 FAILURES_SLOT = "failed_attempts"
 
 
-class CountsFailures(FormValidationAction):
-    """A form validation that keeps the count of misunderstood answers: rasa-sdk returns only the
-    form's own slots after validation and would drop it, so every failure would count as the first."""
+class CountsFailures:
+    """Mixed into a form validation (before FormValidationAction) to keep the count of misunderstood
+    answers: rasa-sdk returns only the form's own slots after validation and would drop it, so every
+    failure would count as the first. Not an Action itself, so the action server does not register it."""
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        events = await super().get_validation_events(dispatcher, tracker, domain)
+        validation: FormValidationAction = super()  # type: ignore[assignment]
+        events = await validation.get_validation_events(dispatcher, tracker, domain)
         recent = tracker.slots_to_validate()
         if FAILURES_SLOT in recent:
             events.append(SlotSet(FAILURES_SLOT, recent[FAILURES_SLOT]))

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Coroutine, Dict, List, Optional, Text, Tuple
 
 from email_validator import EmailNotValidError, validate_email
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -169,7 +169,7 @@ def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]
     return extract
 
 
-class ValidateIntakeForm(CountsFailures):
+class ValidateIntakeForm(CountsFailures, FormValidationAction):
     def name(self) -> Text:
         return "validate_intake_form"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Coroutine, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -73,7 +73,7 @@ def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]
     return extract
 
 
-class ValidatePathfinderForm(CountsFailures):
+class ValidatePathfinderForm(CountsFailures, FormValidationAction):
     def name(self) -> Text:
         return "validate_pathfinder_form"
 
