@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.dialogue_repair import prompt_key
 from bot.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.messages import message
 
@@ -100,7 +101,8 @@ def say(dispatcher: CollectingDispatcher, key: str, language: str, **values: str
 
 
 def ask_action(slot: str, message_key: str) -> type:
-    """An `action_ask_<slot>` that asks a form's question (bot/messages.yml) in the user's language."""
+    """An `action_ask_<slot>` that asks a form's question (bot/messages.yml) in the user's language;
+    after two misunderstood answers it explains the question with an example instead."""
 
     class AskAction(Action):
         def name(self) -> Text:
@@ -109,7 +111,8 @@ def ask_action(slot: str, message_key: str) -> type:
         async def run(
             self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
         ) -> List[Dict[Text, Any]]:
-            say(dispatcher, message_key, language_of(tracker))
+            failures = float(tracker.get_slot("failed_attempts") or 0)
+            say(dispatcher, prompt_key(slot, message_key, failures), language_of(tracker))
             return []
 
     AskAction.__name__ = f"ActionAsk_{slot}"

@@ -26,11 +26,12 @@ from actions.conversation import (
     sender_key,
 )
 from actions.delivery import Outcome, deliver
+from actions.dialogue_repair import CountsFailures, count_failure
 from actions.outbox import Outbox, PendingCase
 from actions.pathfinder import read_answer
 from actions.rate_limits import RateLimits
 from bot.case import CaseDraft, build_ticket, parse_business_type
-from bot.case_fields import find_email, find_phone, read_count, read_country, read_phone, read_start_date
+from bot.case_fields import find_email, find_phone, read_country, read_phone, read_start_date
 from bot.clock import today
 from bot.intake_plan import (
     ASK_WHICH_FIELD,
@@ -49,11 +50,11 @@ from bot.intake_plan import (
 from bot.pathfinder_dialogue import PATHFINDER_SLOTS
 from bot.privacy import consent_texts
 from bot.routing import find_place
+from bot.short_answers import read_family_count, read_nationality
 
 COMPANY_NAME_LENGTH = range(2, 201)
 OCCUPATION_LENGTH = range(2, 121)
 CONTACT_NAME_LENGTH = range(3, 101)
-FAILURES_BEFORE_HELP = 2
 SKIP_CHOICE = "skip"  # the payload of the "skip" / "not known yet" buttons
 INTAKE_SLOTS = (
     "company_name",
@@ -147,10 +148,10 @@ def read_field(slot: str, tracker: Tracker) -> Reading:
         ),
         "workplace_municipality": lambda: _municipality("workplace_municipality", typed, choice),
         "occupation": lambda: _bounded(typed, OCCUPATION_LENGTH, "invalid_occupation"),
-        "nationality": lambda: (read_country(typed), "invalid_country"),
+        "nationality": lambda: (read_nationality(typed), "invalid_country"),
         "country_of_residence": lambda: (read_country(typed), "invalid_country"),
         "start_date": lambda: (_iso(read_start_date(typed, today())), "invalid_start_date"),
-        "family_members": lambda: (read_count(str(choice or typed)), "invalid_family_members"),
+        "family_members": lambda: (read_family_count(str(choice or typed)), "invalid_family_members"),
         "residence_municipality": lambda: _municipality("residence_municipality", typed, choice),
         "contact_name": lambda: _bounded(typed, CONTACT_NAME_LENGTH, "invalid_contact_name"),
         "contact_email": lambda: _email(typed),
@@ -176,22 +177,12 @@ def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]
             return {}  # a question in between: the rules answer it, then the form asks again
         if value is not None:
             return {slot: value, "failed_attempts": 0.0}
-        return {slot: None, "failed_attempts": _explain(dispatcher, tracker, slot, problem)}
+        return {slot: None, "failed_attempts": count_failure(dispatcher, tracker, problem)}
 
     return extract
 
 
-def _explain(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, problem: str) -> float:
-    """Says what is wrong; after repeated failures offers to skip (where allowed) or a person."""
-    language = language_of(tracker)
-    failures = float(tracker.get_slot("failed_attempts") or 0) + 1
-    say(dispatcher, problem, language)
-    if failures >= FAILURES_BEFORE_HELP:
-        say(dispatcher, "repeated_failure_optional" if optional(slot) else "repeated_failure_required", language)
-    return failures
-
-
-class ValidateIntakeForm(FormValidationAction):
+class ValidateIntakeForm(CountsFailures, FormValidationAction):
     def name(self) -> Text:
         return "validate_intake_form"
 

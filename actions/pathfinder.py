@@ -18,6 +18,7 @@ from actions.conversation import (
     looks_like_interjection,
     say,
 )
+from actions.dialogue_repair import CountsFailures, count_failure
 from bot.clock import today
 from bot.pathfinder_dialogue import (
     CHOICE_SLOTS,
@@ -30,8 +31,11 @@ from bot.pathfinder_dialogue import (
     result_text,
     shortage_question_values,
 )
+from bot.short_answers import read_abroad, read_age_45, read_yes_no
 
 YES_NO_INTENTS = {"affirm": "yes", "deny": "no"}
+# Questions whose answer is often not a plain yes or no: "38" to "45 or older?", "already in Germany".
+YES_NO_READERS: Dict[str, Callable[[str], Optional[str]]] = {"pf_age_45": read_age_45, "pf_abroad": read_abroad}
 
 
 def read_answer(slot: str, tracker: Tracker) -> tuple[Optional[Any], str]:
@@ -39,8 +43,10 @@ def read_answer(slot: str, tracker: Tracker) -> tuple[Optional[Any], str]:
     typed = str(tracker.latest_message.get("text") or "")
     clicked = latest_entity(tracker, "choice")
     if slot in YES_NO_SLOTS:
-        answer = YES_NO_INTENTS.get(latest_intent(tracker)) or (clicked if clicked in ("yes", "no") else None)
-        return answer, "pf_invalid_yes_no"
+        if clicked in ("yes", "no"):
+            return clicked, "pf_invalid_yes_no"
+        read = YES_NO_READERS.get(slot, read_yes_no)(typed)
+        return read or YES_NO_INTENTS.get(latest_intent(tracker)), "pf_invalid_yes_no"
     if slot in CHOICE_SLOTS:
         return read_choice(slot, str(clicked or typed)), "pf_invalid_choice"
     if slot == "pf_salary":
@@ -62,13 +68,13 @@ def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]
         if answer is None and looks_like_interjection(tracker):
             return {}  # not an answer but a question: the rules answer it, then the form asks again
         if answer is None:
-            say(dispatcher, problem, language_of(tracker))
-        return {slot: answer}
+            return {slot: None, "failed_attempts": count_failure(dispatcher, tracker, problem)}
+        return {slot: answer, "failed_attempts": 0.0}
 
     return extract
 
 
-class ValidatePathfinderForm(FormValidationAction):
+class ValidatePathfinderForm(CountsFailures, FormValidationAction):
     def name(self) -> Text:
         return "validate_pathfinder_form"
 

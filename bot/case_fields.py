@@ -1,6 +1,6 @@
 """Reading the intake's answers with the libraries made for it: phone numbers (phonenumbers),
 e-mail addresses (email-validator), countries (babel/pycountry names in German and English → ISO
-3166 codes), dates (dateparser), counts, case references. Each reader returns the canonical value
+3166 codes), dates (dateparser), case references. Each reader returns the canonical value
 or None."""
 
 from __future__ import annotations
@@ -19,13 +19,10 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz, process
 
-from bot.amounts import parse_amount
 from bot.reference import is_valid_reference
 
 COUNTRY_CUTOFF = 85.0
 LATEST_START_YEARS = 3
-MAX_FAMILY_MEMBERS = 20
-_NONE_WORDS = re.compile(r"^(keine?|niemand|none|no one|nobody|0)\b", re.IGNORECASE)
 
 
 def read_phone(text: str) -> Optional[str]:
@@ -96,16 +93,6 @@ def read_start_date(text: str, today: date) -> Optional[date]:
     day = parsed.date()
     latest = today.replace(year=today.year + LATEST_START_YEARS)
     return day if today < day <= latest else None
-
-
-def read_count(text: str) -> Optional[int]:
-    """How many (family members): a number from 0 to 20, or words for none."""
-    if _NONE_WORDS.match(text.strip()):
-        return 0
-    amount = parse_amount(text)
-    if amount is None or amount != int(amount) or not 0 <= amount <= MAX_FAMILY_MEMBERS:
-        return None
-    return int(amount)
 
 
 _REFERENCE_IN_TEXT = re.compile(r"\bLT[\s\-]*(\d{4})[\s\-]*([0-9A-Z]{6})\b", re.IGNORECASE)

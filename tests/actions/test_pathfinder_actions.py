@@ -48,7 +48,7 @@ async def test_an_amount_is_the_salary_even_when_it_sounds_like_the_threshold_to
     )
     tracker.latest_message["intent"]["confidence"] = 0.99
     extracted = await ValidatePathfinderForm().extract_pf_salary(CollectingDispatcher(), tracker, {})
-    assert extracted == {"pf_salary": 60000.0}
+    assert extracted == {"pf_salary": 60000.0, "failed_attempts": 0.0}
 
 
 async def test_a_question_with_an_amount_stays_a_question() -> None:

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.case_fields import country_name, read_count, read_country, read_phone, read_start_date
+from bot.case_fields import country_name, read_country, read_phone, read_start_date
 
 TODAY = date(2026, 11, 26)
 
@@ -71,13 +71,3 @@ def test_start_dates_in_german_and_english(typed: str, expected: date) -> None:
 @pytest.mark.parametrize("typed", ["01.01.2020", "gestern", "irgendwann", "01.01.2035"])
 def test_past_far_or_unreadable_dates_are_refused(typed: str) -> None:
     assert read_start_date(typed, TODAY) is None
-
-
-@pytest.mark.parametrize(("typed", "count"), [("2", 2), ("keine", 0), ("none", 0), ("3 Kinder", 3)])
-def test_family_counts(typed: str, count: int) -> None:
-    assert read_count(typed) == count
-
-
-def test_impossible_counts() -> None:
-    assert read_count("500") is None
-    assert read_count("ein paar") is None
