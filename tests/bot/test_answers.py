@@ -315,7 +315,7 @@ def test_recognition_body_buttons_send_a_group_the_answer_understands(group: str
 
 def test_refusal_has_no_legal_remedy_and_the_route_is_a_formal_visa_application() -> None:
     german, english = render("refusal_remedy", "de", DAY), render("refusal_remedy", "en", DAY)
-    assert "keinen Rechtsbehelf" in german.text and "formal ein Visum" in german.text
+    assert "keinen Rechtsbehelf" in german.text and "formal einen Visumantrag" in german.text
     assert "no legal remedy" in english.text and "formally apply for a visa" in english.text
     assert "411 € wird bei negativem Ausgang nicht erstattet" in german.text
     assert "fachkraefte.zuwanderung.sachsen.de" in german.text, "the source of the rule is named"
