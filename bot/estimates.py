@@ -1,7 +1,9 @@
 """Cost and timeline estimates for a case. Every figure is a fact from facts.yml.
 
 Costs are explicit ranges (a fixed fee is a range with low == high). Unverified figures are
-never counted: they are listed in ``open_items`` for a referral. The timeline lists the
+never counted: they are listed in ``open_items`` for a referral. Whatever the sum leaves out
+(recognition when no body is known, unverified or unrequested items) is named in ``left_out``
+with the ranges the knowledge file has, so a sum is never read as the whole cost. The timeline lists the
 statutory clocks with their sources and the realistic total; it adds nothing up itself,
 because a computed sum would be a figure that is not in the facts.
 """
@@ -59,10 +61,24 @@ class CostLine:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """A cost the sum does not contain: its verified figures, and the facts without one."""
+
+    item: str  # a label key of estimates.yml
+    figures: tuple[tuple[str, MoneyRange], ...]
+    unconfirmed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CostEstimate:
     lines: tuple[CostLine, ...]
     total: MoneyRange
     open_items: tuple[str, ...]  # fact ids without a verified figure -> referral
+    left_out: tuple[LeftOut, ...] = ()
+
+    @property
+    def only_fixed_fees(self) -> bool:
+        return all(line.amount.low == line.amount.high for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -110,8 +126,32 @@ def _cost_items(case: CostCase) -> list[tuple[str, int]]:
     return items
 
 
+def _left_out(item: str, fact_ids: Iterable[str], day: date) -> LeftOut:
+    figures: list[tuple[str, MoneyRange]] = []
+    unconfirmed: list[str] = []
+    for fact_id in dict.fromkeys(fact_ids):
+        amount, _ = _money(fact_id, day)
+        if amount is None:
+            unconfirmed.append(fact_id)
+        else:
+            figures.append((fact_id, amount))
+    return LeftOut(item, tuple(figures), tuple(unconfirmed))
+
+
+def _not_requested(case: CostCase, day: date) -> list[LeftOut]:
+    left_out = []
+    if not case.recognition_body:
+        left_out.append(_left_out("recognition", RECOGNITION_FEE_FACTS.values(), day))
+    if not case.include_residence_permits:
+        left_out.append(_left_out("fee_residence_permit_first", ["fee_residence_permit_first"], day))
+    if not case.include_translations:
+        left_out.append(_left_out("fee_translation_per_document", ["fee_translation_per_document"], day))
+    return left_out
+
+
 def estimate_costs(case: CostCase, day: date) -> CostEstimate:
-    """Costs of the case on ``day`` as ranges; unverified items go to ``open_items``."""
+    """Costs of the case on ``day`` as ranges; unverified items go to ``open_items``, and
+    everything the sum leaves out to ``left_out``."""
     lines: list[CostLine] = []
     open_items: list[str] = []
     for fact_id, count in _cost_items(case):
@@ -121,7 +161,8 @@ def estimate_costs(case: CostCase, day: date) -> CostEstimate:
             continue
         lines.append(CostLine(fact_id, count, unit_amount, unit_amount.times(count), source))
     total = sum((line.amount for line in lines), MoneyRange(Decimal(0), Decimal(0)))
-    return CostEstimate(tuple(lines), total, tuple(open_items))
+    left_out = [_left_out(fact_id, [fact_id], day) for fact_id in open_items] + _not_requested(case, day)
+    return CostEstimate(tuple(lines), total, tuple(open_items), tuple(left_out))
 
 
 def _step(fact_id: str, day: date) -> TimelineStep | None:
@@ -161,11 +202,17 @@ def estimate_timeline(
 # ---------------------------------------------------------------- text
 
 _labels_file = ReloadingFile(KNOWLEDGE_DIR / "estimates.yml", lambda document: document["labels"])
+_phrases_file = ReloadingFile(KNOWLEDGE_DIR / "estimates.yml", lambda document: document["phrases"])
 
 
 def _label(fact_id: str, language: str) -> str:
     labels: dict[str, dict[str, str]] = _labels_file.get()
     return labels[fact_id][language]
+
+
+def _phrase(key: str, language: str, **values: str) -> str:
+    phrases: dict[str, dict[str, str]] = _phrases_file.get()
+    return phrases[key][language].format(**values)
 
 
 def _format_range(amount: MoneyRange, language: str) -> str:
@@ -182,11 +229,22 @@ def _cost_line_text(line: CostLine, language: str) -> str:
     return f"{label}: {line.count} × {_format_range(line.unit_amount, language)} = {total}"
 
 
+def _left_out_text(left_out: LeftOut, language: str) -> str:
+    figures = [f"{_label(fact_id, language)} {_format_range(amount, language)}" for fact_id, amount in left_out.figures]
+    if left_out.unconfirmed:
+        labels = ", ".join(_label(fact_id, language) for fact_id in left_out.unconfirmed)
+        figures.append(_phrase("unconfirmed_for" if figures else "unconfirmed", language, labels=labels))
+    return _phrase("not_included", language, item=_label(left_out.item, language), detail="; ".join(figures))
+
+
 def describe_costs(estimate: CostEstimate, language: str) -> list[str]:
-    """One line per cost item plus the total, e.g. 'Nationales Visum, Erwachsene: 2 × 75 € = 150 €'."""
-    total_word = "Summe" if language == "de" else "Total"
+    """One line per cost item, the sum called what it is, then what the sum leaves out, e.g.
+    'Nationales Visum, Erwachsene: 2 × 75 € = 150 €' … 'Feste Gebühren zusammen: 586 €'
+    'Nicht enthalten: Übersetzungen – keine verlässlich bestätigte Angabe'."""
     lines = [_cost_line_text(line, language) for line in estimate.lines]
-    return [*lines, f"{total_word}: {_format_range(estimate.total, language)}"]
+    sum_key = "sum_fixed_fees" if estimate.only_fixed_fees else "sum_with_figures"
+    total = _phrase(sum_key, language, amount=_format_range(estimate.total, language))
+    return [*lines, total, *(_left_out_text(item, language) for item in estimate.left_out)]
 
 
 def _timeline_line(step: TimelineStep, language: str) -> str:

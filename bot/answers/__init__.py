@@ -73,6 +73,15 @@ TOPICS = (
     "candidate_costs",
     "candidate_family",
     "candidate_arrival",
+    "refusal_remedy",
+    "partial_recognition",
+    "blue_card_existing_holders",
+    "framework_agreement",
+    "sub_power_of_attorney",
+    "worker_in_germany",
+    "language_requirements",
+    "regulated_profession",
+    "zab_evaluation",
 )
 
 

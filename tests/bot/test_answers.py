@@ -38,6 +38,7 @@ def _all_renderings() -> list[tuple[str, dict[str, str]]]:
         for t in ("blue_card", "19c2", "it_specialist", "18a", "18b", "16a")
     ]
     cases += [("recognition_body", {"occupation_group": g}) for g in OCCUPATION_GROUPS]
+    cases += [("costs_overview", {"occupation_group": g}) for g in OCCUPATION_GROUPS]
     return cases
 
 
@@ -309,3 +310,91 @@ def test_recognition_body_buttons_send_a_group_the_answer_understands(group: str
     assert render("recognition_body", "en", DAY, {"occupation": group}) == render(
         "recognition_body", "en", DAY, {"occupation_group": group}
     )
+
+
+# ---------------------------------------------------------------- issue 13 R7: topics added from the facts file
+
+
+def test_refusal_has_no_legal_remedy_and_the_route_is_a_formal_visa_application() -> None:
+    german, english = render("refusal_remedy", "de", DAY), render("refusal_remedy", "en", DAY)
+    assert "keinen Rechtsbehelf" in german.text and "formal einen Visumantrag" in german.text
+    assert "no legal remedy" in english.text and "formally apply for a visa" in english.text
+    assert "411 € wird bei negativem Ausgang nicht erstattet" in german.text
+    assert "fachkraefte.zuwanderung.sachsen.de" in german.text, "the source of the rule is named"
+
+
+def test_partial_recognition_leads_to_16d_with_its_figures() -> None:
+    german = render("partial_recognition", "de", DAY).text
+    english = render("partial_recognition", "en", DAY).text
+    assert "§ 81a Abs. 3 Satz 2" in german and "§ 81a (3) sentence 2" in english
+    assert "bis zu 24 Monaten" in german and "maximal 3 Jahre" in german
+    assert "4 Punkte" in german and "4 points" in english
+    assert "Punktetabelle stammt aus Zusammenfassungen Dritter" in german, "the points caveat is carried"
+
+
+def test_existing_blue_card_holders_meet_a_new_threshold_only_at_extension_or_job_change() -> None:
+    german = render("blue_card_existing_holders", "de", DAY).text
+    english = render("blue_card_existing_holders", "en", DAY).text
+    assert "verlängert" in german and "zustimmungspflichtig" in german
+    assert "extended" in english and "job change needs approval" in english
+    assert "50.700 €" in german and "€45,934.20" in english
+    next_year = render("blue_card_existing_holders", "de", date(2027, 1, 15))
+    assert "liegt uns kein Wert vor" in next_year.text and next_year.referral, "an unknown threshold is never a figure"
+
+
+def test_framework_agreement_still_needs_an_agreement_per_worker() -> None:
+    assert "eigene Vereinbarung" in render("framework_agreement", "de", DAY).text
+    assert "individual agreement" in render("framework_agreement", "en", DAY).text
+
+
+def test_sub_power_of_attorney_lets_a_lawyer_or_agency_act() -> None:
+    german, english = render("sub_power_of_attorney", "de", DAY).text, render("sub_power_of_attorney", "en", DAY).text
+    assert "Untervollmacht" in german and "Anwaltskanzlei" in german
+    assert "sub-power of attorney" in english and "law firm" in english
+
+
+def test_worker_in_germany_cannot_use_the_procedure_and_is_referred_to_the_local_office() -> None:
+    answer = render("worker_in_germany", "en", DAY)
+    assert "cannot use it" in answer.text
+    assert answer.referral
+    assert "immigration office at the worker's place of residence" in answer.text
+    assert "Welcome Center Region Hannover" in answer.text
+    assert "€98" in answer.text, "change of purpose fee from § 45 Nr. 3 AufenthV"
+
+
+def test_language_requirements_state_only_the_levels_the_facts_give() -> None:
+    german = render("language_requirements", "de", DAY)
+    assert "in der Regel B1" in german.text and "Deutsch A1 oder Englisch B2" in german.text
+    assert "(§ 16d Abs. 3): A2" in german.text
+    assert german.referral, "regulated professions' language levels are referred, not guessed"
+
+
+def test_regulated_professions_name_nizza_and_ls_lueneburg() -> None:
+    german = render("regulated_profession", "de", DAY).text
+    assert "NiZzA" in german and "Auf der Hude 2, 21339 Lüneburg" in german
+    assert "53 zulassungspflichtigen Handwerken" in german
+    assert "ersetzt die berufliche Anerkennung nicht" in german
+
+
+def test_zab_statement_names_anabin_h_plus_and_two_months_but_not_the_unsettled_fee() -> None:
+    answer = render("zab_evaluation", "de", DAY)
+    assert "„H+“" in answer.text and "2 Monate" in answer.text
+    assert "200 €" not in answer.text and "208 €" not in answer.text, "the ZAB fee is disputed (section 9 no. 1)"
+    assert answer.referral
+
+
+def test_the_whole_cost_of_a_case_is_answered_with_the_bodys_range_and_the_case_check_offered_after() -> None:
+    german = render("costs_overview", "de", DAY, {"occupation": "Tischler"})
+    english = render("costs_overview", "en", DAY, {"occupation": "Tischler"})
+    for figure in ("411 €", "75 €", "100 €", "100–600 €"):
+        assert figure in german.text
+    assert "Handwerkskammer Hannover" in german.text
+    assert "Translations by sworn translators" in english.text
+    assert german.buttons == [("Meinen Fall prüfen", "/start_pathfinder")]
+    assert english.buttons == [("Check my case", "/start_pathfinder")]
+    assert german.text.index("411 €") < german.text.index("prüfe ich danach"), "the answer comes first"
+
+
+def test_the_cost_answer_for_a_health_profession_refers_for_the_unquantified_fee() -> None:
+    answer = render("costs_overview", "de", DAY, {"occupation": "Pflegefachfrau"})
+    assert "Landesamt für Soziales" in answer.text and answer.referral

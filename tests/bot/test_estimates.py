@@ -55,7 +55,7 @@ def test_unverified_fees_are_never_counted_but_listed_for_referral() -> None:
 def test_cost_lines_are_described_per_language() -> None:
     estimate = estimate_costs(CostCase(adult_family_members=1, include_translations=False), DAY)
     assert "Nationales Visum, Erwachsene: 2 × 75 € = 150 €" in describe_costs(estimate, "de")
-    assert describe_costs(estimate, "en")[-1] == "Total: €761"
+    assert "Fixed fees in total: €761" in describe_costs(estimate, "en")
     assert "§ 47 Abs. 1 Nr. 15 AufenthV" in describe_sources(estimate.lines)
 
 
@@ -81,3 +81,38 @@ def test_degree_evaluation_replaces_recognition_and_no_recognition_drops_it() ->
     assert with_zab.steps[0].fact_id == "deadline_zab_evaluation_accelerated"
     without = estimate_timeline(DAY, recognition_needed=False)
     assert without.steps[0].fact_id == "deadline_ba_accelerated"
+
+
+# Issue 14 V6: the sum says what it is and names what it leaves out, with the knowledge file's ranges.
+
+
+def test_the_sum_of_a_case_is_called_fixed_fees_and_names_what_it_leaves_out() -> None:
+    german = describe_costs(estimate_costs(CostCase(), DAY), "de")
+    english = describe_costs(estimate_costs(CostCase(), DAY), "en")
+    assert "Feste Gebühren zusammen: 586 €" in german
+    assert "Fixed fees in total: €586" in english
+    assert not any(line.startswith(("Summe:", "Total:")) for line in german + english)
+    recognition_de = next(line for line in german if line.startswith("Nicht enthalten: Anerkennung"))
+    recognition_en = next(line for line in english if line.startswith("Not included: Recognition"))
+    assert "100–600 €" in recognition_de and "€100–600" in recognition_en, "the chambers' range is shown"
+    assert "150 €" in recognition_de and "€150" in recognition_en, "the ZAB DAB fee is shown"
+    assert "IHK Hannover" in recognition_de and "keine verlässlich bestätigte Angabe" in recognition_de
+    assert " 300 €" not in recognition_de, "the unverified IHK Hannover fee is never stated"
+    assert any(line.startswith("Nicht enthalten: Übersetzungen") for line in german)
+    assert any(line.startswith("Not included: Translations") for line in english)
+
+
+def test_a_sum_with_a_recognition_range_is_not_called_fixed_fees() -> None:
+    estimate = estimate_costs(CostCase(recognition_body="hwk_hannover", include_translations=False), DAY)
+    german, english = describe_costs(estimate, "de"), describe_costs(estimate, "en")
+    assert "Summe der bezifferten Posten: 686–1.186 €" in german
+    assert "Sum of the items with a figure: €686–1,186" in english
+    assert not any(line.startswith("Nicht enthalten: Anerkennung") for line in german)
+    assert any(line.startswith("Nicht enthalten: Übersetzungen") for line in german), "left out on request, still named"
+
+
+def test_unverified_items_of_a_family_case_are_named_not_silently_dropped() -> None:
+    estimate = estimate_costs(CostCase(adult_family_members=1, minor_children=1), DAY)
+    german = describe_costs(estimate, "de")
+    assert any(line.startswith("Nicht enthalten: Aufenthaltstitel, Minderjährige") for line in german)
+    assert "fee_residence_permit_minor" in estimate.open_items
