@@ -47,7 +47,7 @@ async def resolve(request: Request) -> HTTPResponse:
             )
             view = candidate_links.candidate_view_json(ticket) if ticket is not None else None
     except candidate_links.TooManyWrongCodes:
-        raise ApiError(429, "too_many_attempts", "Too many wrong codes; try again later.")
+        raise ApiError(429, "too_many_attempts", "Too many wrong codes; try again later.") from None
     if view is None:
         raise not_found()
     return json(view)

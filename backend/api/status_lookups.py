@@ -49,7 +49,9 @@ async def look_up_status(request: Request) -> HTTPResponse:
             )
             found = ticket_status_json(ticket) if ticket is not None else None
     except LookupRefused:
-        raise ApiError(429, "too_many_attempts", "Too many failed lookups for this reference; try again later.")
+        raise ApiError(
+            429, "too_many_attempts", "Too many failed lookups for this reference; try again later."
+        ) from None
     if found is None:
         raise not_found()
     return json(found)

@@ -10,7 +10,6 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from trackers import tracker_with, user_event
 
-from actions.answers import ActionHandleFallback
 from actions.candidate import ActionLinkCase
 from actions.conversation import sender_key
 from actions.link_attempts import MAX_FAILURES, LinkAttempts

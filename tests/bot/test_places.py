@@ -193,7 +193,7 @@ def test_match_municipality_keeps_its_meaning_for_near_misses() -> None:
 
 def test_every_outside_place_is_really_outside_and_no_name_means_two_things() -> None:
     gaz = gazetteer()
-    for key, name in gaz.names.items():
+    for name in gaz.names.values():
         if name.kind == "outside" and name.label:
             assert _outcome(name.label) == OUTSIDE, name.label
     assert len(gaz.postcodes) == sum(len(m.postcodes) for m in municipalities())

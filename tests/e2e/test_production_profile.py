@@ -8,7 +8,6 @@ import asyncio
 import json
 import subprocess
 import uuid
-from pathlib import Path
 from typing import Iterator
 
 import aio_pika
