@@ -116,6 +116,13 @@ PLACE_PROBLEMS = {  # what find_place found -> the message, per question
 }
 
 
+# A place outside the Region, or the Region as a whole, is an answer understood: it is told what to do,
+# but it does not count as a misunderstood answer (which leads to the explanation with an example).
+UNDERSTOOD_PLACE_PROBLEMS = frozenset(
+    message for problems in PLACE_PROBLEMS.values() for kind, message in problems.items() if kind != "unknown"
+)
+
+
 def _municipality(slot: str, typed: str, choice: Optional[str]) -> Reading:
     problems = PLACE_PROBLEMS[slot]
     if choice == "outside_region":
@@ -177,6 +184,9 @@ def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]
             return {}  # a question in between: the rules answer it, then the form asks again
         if value is not None:
             return {slot: value, "failed_attempts": 0.0}
+        if problem in UNDERSTOOD_PLACE_PROBLEMS:
+            say(dispatcher, problem, language_of(tracker))
+            return {slot: None}
         return {slot: None, "failed_attempts": count_failure(dispatcher, tracker, problem)}
 
     return extract

@@ -125,6 +125,12 @@ async def test_optional_fields_can_be_skipped_but_required_ones_cannot() -> None
     assert result["contact_email"] is None
 
 
+async def test_a_second_place_outside_the_region_is_told_again_not_counted_as_misunderstood() -> None:
+    tracker = asked("workplace_municipality", "Lehre", slots={"failed_attempts": 1.0})
+    result, said = await extract("workplace_municipality", tracker)
+    assert "failed_attempts" not in result and said == [text("municipality_outside_region", "en")]
+
+
 async def test_second_failure_is_counted_and_left_to_the_explanation_of_the_question() -> None:
     result, said = await extract("contact_email", asked("contact_email", "nope", slots={"failed_attempts": 1.0}))
     assert result["failed_attempts"] == 2.0
