@@ -43,6 +43,7 @@ _NEGATIONS = frozenset(
 # Saying one does not know is neither yes nor no: "I don't know", "keine Ahnung", "not sure".
 _UNKNOWN = re.compile(
     r"\b(don'?t know|do not know|no idea|not sure|unsure|no clue|dunno|can'?t say|cannot say|hard to say|"
+    r"(can'?t|cannot|don'?t|do not) remember|(weiss|wei) (ich )?nicht mehr|erinnere mich nicht|"
     r"weiss (ich )?nicht|kann ich nicht sagen|keine ahnung|"
     r"nicht sicher|unklar|unbekannt|vielleicht|maybe|perhaps|possibly|not yet known|noch nicht bekannt)\b"
 )

@@ -41,7 +41,12 @@ def bot_in_2027(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     running = Stack(
         var_dir=tmp_path_factory.mktemp("new-year"),
         ports=ports,
-        extra_env={"LOTSE_TEST_MODE": "1", "LOTSE_TODAY": NEW_YEAR, "LOTSE_OUTBOX_INTERVAL_SECONDS": "1"},
+        extra_env={
+            "LOTSE_TEST_MODE": "1",
+            "LOTSE_TODAY": NEW_YEAR,
+            "LOTSE_OUTBOX_INTERVAL_SECONDS": "1",
+            "LOTSE_MESSAGE_RATE": "1000000/minute",  # every conversation comes from this one address
+        },
     )
     try:
         running.start()
