@@ -97,7 +97,7 @@ class Insights:
     first_day: date
     last_day: date
     weeks: list[str]  # ISO weeks, oldest first
-    conversations: dict[str, Counter[str]]  # week → "total", "channel:<c>", "language:<l>", "human"
+    conversations: dict[str, Counter[str]]  # week → "total", "channel:<c>", "language:<l>", "persona:<p>", "human"
     topics: list[TopicRow]
     intakes_started: int
     intakes_completed: int
@@ -107,6 +107,7 @@ class Insights:
     feedback: list[FeedbackRow]
     unanswered_total: int
     gaps: list[TextGroup]
+    missing: list[TextGroup]  # what the 👎 lines of the period said was missing, grouped
 
 
 def iso_week(day: date) -> str:
@@ -124,7 +125,7 @@ def _conversations(facts: list[InsightFact]) -> dict[str, Counter[str]]:
     for fact in facts:
         week = weeks[iso_week(fact.day)]
         if fact.kind == FactKind.CONVERSATION_STARTED:
-            week.update(["total", f"channel:{fact.channel}", f"language:{fact.language}"])
+            week.update(["total", f"channel:{fact.channel}", f"language:{fact.language}", f"persona:{fact.persona}"])
         elif fact.kind == FactKind.HUMAN_REQUESTED:
             week["human"] += 1
     return weeks
@@ -190,4 +191,5 @@ async def insights(session: AsyncSession, last_day: date, weeks: int) -> Insight
         feedback=_feedback(facts),
         unanswered_total=len(unanswered),
         gaps=group_texts([fact.text for fact in unanswered if fact.text], TOP_GAPS),
+        missing=group_texts([f.text for f in facts if f.kind == FactKind.FEEDBACK and f.text], TOP_GAPS),
     )

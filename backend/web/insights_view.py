@@ -3,10 +3,11 @@ counts under 5 written "< 5". The CSV export of a chart is its table."""
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from backend.domain.insights import CHANNELS, LANGUAGES, RESULTS, is_small, shown_count
+from backend.domain.insights import CHANNELS, LANGUAGES, PERSONAS, RESULTS, is_small, shown_count
 from backend.services.insights import Insights
 from backend.web import charts
 from backend.web.labels import NO_VALUE, Labels
@@ -49,14 +50,37 @@ def _conversations(figures: Insights, labels: Labels) -> Chart:
         t("insights.conversations.total"),
         *(labels.insight_value("channel", channel) for channel in CHANNELS),
         *(labels.insight_value("language", language) for language in LANGUAGES),
+        *(labels.insight_value("persona", persona) for persona in PERSONAS),
         t("insights.conversations.human"),
     ]
-    keys = ["total", *(f"channel:{c}" for c in CHANNELS), *(f"language:{lang}" for lang in LANGUAGES), "human"]
+    keys = [
+        "total",
+        *(f"channel:{channel}" for channel in CHANNELS),
+        *(f"language:{language}" for language in LANGUAGES),
+        *(f"persona:{persona}" for persona in PERSONAS),
+        "human",
+    ]
     weeks = [(week, figures.conversations.get(week)) for week in figures.weeks]
     table = [[labels.week(week), *(shown_count(counts[key]) for key in keys)] for week, counts in weeks if counts]
-    bars = charts.bars([(labels.week(week), counts["total"] if counts else 0) for week, counts in weeks], True)
+    bars = charts.bars([(labels.week_short(week), counts["total"] if counts else 0) for week, counts in weeks], True)
     return Chart(
         "conversations", t("insights.conversations"), t("insights.conversations.note"), columns, table, bars, []
+    )
+
+
+def _channels(figures: Insights, labels: Labels) -> Chart:
+    """The period's conversations by channel, language and role: who talks to Lotse where."""
+    t = labels.t
+    totals: Counter[str] = sum(figures.conversations.values(), Counter())
+    groups = (("channel", CHANNELS), ("language", LANGUAGES), ("persona", PERSONAS))
+    counted = [
+        (labels.insight_value(field, code), totals[f"{field}:{code}"]) for field, codes in groups for code in codes
+    ]
+    table = [[label, shown_count(count)] for label, count in counted] if totals["total"] else []
+    drawn = [_counted(label, count) for label, count in counted] if totals["total"] else []
+    columns = [t("insights.channels.group"), t("insights.conversations.total")]
+    return Chart(
+        "channels", t("insights.channels"), t("insights.channels.note"), columns, table, [], charts.rows(drawn)
     )
 
 
@@ -150,13 +174,23 @@ def _gaps(figures: Insights, labels: Labels) -> Chart:
     return Chart("gaps", t("insights.gaps"), note, columns, table, [], charts.rows(drawn))
 
 
+def _missing(figures: Insights, labels: Labels) -> Chart:
+    t = labels.t
+    columns = [t("insights.missing.example"), t("insights.count")]
+    table = [[group.example, shown_count(group.count)] for group in figures.missing]
+    drawn = [_counted(group.example, group.count) for group in figures.missing]
+    return Chart("missing", t("insights.missing"), t("insights.missing.note"), columns, table, [], charts.rows(drawn))
+
+
 BUILDERS: dict[str, Callable[[Insights, Labels], Chart]] = {
     "conversations": _conversations,
+    "channels": _channels,
     "topics": _topics,
     "funnel": _funnel,
     "outcomes": _outcomes,
     "feedback": _feedback,
     "gaps": _gaps,
+    "missing": _missing,
 }
 
 

@@ -189,6 +189,11 @@ class Labels:
         """Channel, language, persona or answer result of a conversation fact."""
         return self._keyed(f"insights.{field}", code)
 
+    def week_short(self, iso_week: str) -> str:
+        """ "2026-W48" -> "KW 48" / "Wk 48": a chart's axis, where the page names the period."""
+        _, _, week = iso_week.partition("-W")
+        return self.t("value.week_short", week=int(week)) if week.isdigit() else iso_week
+
     def actor(self, actor: str) -> str:
         return self._keyed("actor", actor) if actor.startswith("system:") else actor
 

@@ -209,13 +209,16 @@ async def test_the_insights_page_for_the_lead(api: Api, app: Sanic, client: http
     page = await client.get("/staff/insights")
     assert page.status_code == 200
     text = page.text
-    assert text.count('<svg role="img"') == 6 and "<script" not in text
-    for chart in ("conversations", "topics", "funnel", "outcomes", "feedback", "gaps"):
+    assert text.count('<svg role="img"') == 8 and "<script" not in text
+    for chart in ("conversations", "channels", "topics", "funnel", "outcomes", "feedback", "gaps", "missing"):
         assert f'<title id="{chart}-title">' in text and f'id="{chart}-desc"' in text, chart
         assert f'href="/staff/insights/export/{chart}"' in text, chart
     conversations = _table(text, "conversations")
     assert '<th scope="row">KW 48/2026</th><td>10</td><td>7</td><td>&lt; 5</td>' in conversations
     assert "<td>3</td>" not in conversations
+    channels = _table(text, "channels")
+    assert "Website</th><td>7</td>" in channels and "Microsoft Teams</th><td>&lt; 5</td>" in channels
+    assert "Deutsch</th><td>7</td>" in channels and "Arbeitgeber</th><td>10</td>" in channels
     topics = _table(text, "topics")
     assert "Gebühr des beschleunigten Verfahrens</th><td>6</td><td>6</td>" in topics
     assert "Familiennachzug</th><td>&lt; 5</td>" in topics
@@ -230,6 +233,7 @@ async def test_the_insights_page_for_the_lead(api: Api, app: Sanic, client: http
     feedback = _table(text, "feedback")
     assert "Gebühr des beschleunigten Verfahrens</th><td>6</td><td>&lt; 5</td><td>86 %</td>" in feedback
     assert "Familiennachzug</th><td>&lt; 5</td><td>0</td><td>&lt; 5</td>" in feedback  # no share of a small count
+    assert "Zahlungsweg fehlt</th><td>&lt; 5</td>" in _table(text, "missing")
     gaps = _table(text, "gaps")
     assert "Wie lange dauert das Visum?</th><td>5</td>" in gaps and "Meisterbrief?</th><td>&lt; 5</td>" in gaps
     assert "Gültigkeit endet in den nächsten 60 Tagen" in text
@@ -244,7 +248,7 @@ async def test_the_csv_exports_hide_small_counts(api: Api, app: Sanic, client: h
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Kalenderwoche", "Gespräche", "Website"]
     assert rows[1][:4] == ["KW 48/2026", "10", "7", "< 5"]
-    for chart in ("topics", "funnel", "outcomes", "feedback", "gaps"):
+    for chart in ("channels", "topics", "funnel", "outcomes", "feedback", "gaps", "missing"):
         body = (await client.get(f"/staff/insights/export/{chart}")).content.decode("utf-8-sig")
         cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
         assert not {"1", "2", "3", "4"} & set(cells), chart
@@ -287,5 +291,5 @@ async def test_the_page_speaks_the_clerks_language(api: Api, app: Sanic, client:
 async def test_an_empty_period_says_so(app: Sanic, client: httpx.AsyncClient) -> None:
     await _lead(app, client)
     page = await client.get("/staff/insights")
-    assert page.status_code == 200 and page.text.count("Für diesen Zeitraum liegen keine Angaben vor.") == 6
+    assert page.status_code == 200 and page.text.count("Für diesen Zeitraum liegen keine Angaben vor.") == 8
     assert "<svg" not in page.text
