@@ -216,6 +216,8 @@ async def test_the_insights_page_for_the_lead(api: Api, app: Sanic, client: http
     conversations = _table(text, "conversations")
     assert '<th scope="row">KW 48/2026</th><td>10</td><td>7</td><td>&lt; 5</td>' in conversations
     assert "<td>3</td>" not in conversations
+    text_alternative = text.split('id="channels-desc">', 1)[1].split("</desc>", 1)[0]
+    assert "Website: 7" in text_alternative and "Microsoft Teams: &lt; 5" in text_alternative  # the picture hides too
     channels = _table(text, "channels")
     assert "Website</th><td>7</td>" in channels and "Microsoft Teams</th><td>&lt; 5</td>" in channels
     assert "Deutsch</th><td>7</td>" in channels and "Arbeitgeber</th><td>10</td>" in channels
