@@ -20,6 +20,7 @@ from backend.schemas import Username
 from backend.services import accounts
 from backend.services.clock import utc_now
 from backend.services.dev_credentials import ensure_dev_accounts
+from backend.services.insights import purge_old_facts
 from backend.services.retention import run_retention
 from backend.settings import Settings
 
@@ -44,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     create_user.add_argument("--org", choices=sorted(ORGANISATIONS), help="required except for --role bot")
     create_user.add_argument("--role", choices=[role.value for role in Role], required=True)
     create_user.add_argument("--username", required=True, type=_username)
-    commands.add_parser("retention", help="anonymise closed tickets past the retention period, once")
+    commands.add_parser(
+        "retention", help="anonymise closed tickets and delete conversation facts past their retention, once"
+    )
     rotate = commands.add_parser("rotate-token", help="revoke an account's API tokens; prints a new one once")
     rotate.add_argument("--username", required=True, type=_username)
     return parser
@@ -127,6 +130,9 @@ def retention(settings: Settings) -> int:
     upgrade_to_head(settings.database_url)
     references = _with_sessions(settings, lambda sessions: run_retention(sessions, utc_now(), settings.retention_days))
     print(f"anonymised {len(references)} closed ticket(s) older than {settings.retention_days} days")
+    days = settings.insights_retention_days
+    purged = _with_sessions(settings, lambda sessions: purge_old_facts(sessions, utc_now().date(), days))
+    print(f"deleted {purged} conversation fact(s) older than {days} days")
     return 0
 
 

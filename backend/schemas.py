@@ -7,6 +7,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from backend.domain.case_values import QualificationType, RecognitionStatus
 from backend.domain.checklist import ItemState
+from backend.domain.insights import KIND_FIELDS, KIND_SPECIFIC_FIELDS, FactKind
 from backend.domain.organisations import PRE_CHECK_ORGS
 from backend.domain.permissions import Role
 from backend.domain.reference import REFERENCE_PATTERN
@@ -147,3 +148,40 @@ class RerouteRequest(Strict):
 class UserCreate(Strict):
     username: Username
     role: Literal[Role.STAFF, Role.ADMIN]
+
+
+# Conversation insights (docs/contracts.md): codes are single words, so no free text reaches their columns.
+InsightCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$")]
+MAX_FACTS_PER_CALL = 500
+
+
+class Fact(Strict):
+    id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    kind: FactKind
+    day: date
+    conversation: InsightCode
+    channel: Literal["rest", "teams", "whatsapp", "telegram", "other"]
+    language: Literal["de", "en", "other"]
+    persona: Literal["employer", "candidate", "unknown"]
+    topic: InsightCode | None = None
+    result: Literal["answered", "clarified", "fallback"] | None = None
+    outcome: InsightCode | None = None
+    reason: InsightCode | None = None
+    question: InsightCode | None = None
+    value: Literal["up", "down"] | None = None
+    text: Annotated[str, StringConstraints(max_length=300)] | None = None
+    knowledge_version: InsightCode | None = None
+
+    @model_validator(mode="after")
+    def fields_of_the_kind(self) -> "Fact":
+        required, optional = KIND_FIELDS.get(self.kind, (frozenset(), frozenset()))
+        given = {name for name in KIND_SPECIFIC_FIELDS if getattr(self, name) is not None}
+        if missing := sorted(required - given):
+            raise ValueError(f"{self.kind.value} needs {', '.join(missing)}")
+        if foreign := sorted(given - required - optional):
+            raise ValueError(f"{self.kind.value} has no {', '.join(foreign)}")
+        return self
+
+
+class FactBatch(Strict):
+    facts: Annotated[list[Fact], Field(max_length=MAX_FACTS_PER_CALL)]

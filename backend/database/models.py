@@ -1,6 +1,6 @@
 """Tables of the partners' backend (SQLAlchemy 2 typed models)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -228,3 +228,29 @@ class StatusNotice(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     delivered_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+
+
+class InsightFact(Base):
+    """An anonymised fact about a conversation (docs/contracts.md, "Conversation insights"): codes, a
+    daily-rotating conversation hash and at most a scrubbed line of text, never a name, address or case."""
+
+    __tablename__ = "insight_facts"
+    __table_args__ = (Index("ix_insight_facts_kind_day", "kind", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fact_id: Mapped[str] = mapped_column(String(64), unique=True)  # the consumer's idempotency key
+    kind: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(index=True)
+    conversation: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    persona: Mapped[str] = mapped_column(String(16))
+    topic: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    question: Mapped[str | None] = mapped_column(String(64))
+    value: Mapped[str | None] = mapped_column(String(8))
+    text: Mapped[str | None] = mapped_column(String(300))
+    knowledge_version: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(index=True)

@@ -42,6 +42,8 @@ class Action(StrEnum):
     USER_DEACTIVATE = "user.deactivate"
     USER_REVOKE_TOKENS = "user.revoke_tokens"
     DASHBOARD_VIEW = "dashboard.view"
+    INSIGHTS_REPORT = "insights.report"  # the bot's event consumer sending anonymised facts
+    INSIGHTS_VIEW = "insights.view"  # the organisations' leads (admins) reading the figures
     ACCOUNT_SECURITY = "account.security"  # one's own second factor
 
 
@@ -72,6 +74,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
         Action.TICKET_STATUS: Scope.ANY,
         Action.STATUS_LOOKUP: Scope.ANY,
         Action.CANDIDATE_LINK_RESOLVE: Scope.ANY,
+        Action.INSIGHTS_REPORT: Scope.ANY,
     },
     Role.STAFF: _STAFF,
     Role.ADMIN: _STAFF
@@ -82,6 +85,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
         Action.USER_DEACTIVATE: Scope.OWN_ORG,
         Action.USER_REVOKE_TOKENS: Scope.OWN_ORG,
         Action.DASHBOARD_VIEW: Scope.VISIBLE,
+        Action.INSIGHTS_VIEW: Scope.ANY,  # anonymised facts over all conversations, no ticket
     },
 }
 

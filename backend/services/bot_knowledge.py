@@ -1,7 +1,7 @@
 """The bot's knowledge files read as data, so that clerks see the words employers see.
 
 The backend never imports the bot: it reads `checklist.yml`, `municipalities.yml` and
-`organisations.yml` from a directory (setting `knowledge_dir`, default the repository's
+`organisations.yml` (and the path finder's title names from `pathfinder_messages.yml`) from a directory (setting `knowledge_dir`, default the repository's
 `bot/knowledge`) with its own reader. Each file is re-read when it changes; a file that is
 missing or has an entry without the expected keys yields fewer labels, never a crash.
 """
@@ -30,6 +30,7 @@ class Knowledge:
     checklist: dict[str, ChecklistItem]
     municipalities: dict[str, str]  # id -> name as written
     organisations: dict[str, dict[str, str]]  # id -> language -> display name
+    route_titles: dict[str, dict[str, str]]  # path-finder title code -> language -> name
 
 
 _directory = DEFAULT_KNOWLEDGE_DIR
@@ -80,9 +81,15 @@ def _organisations(document: Any) -> dict[str, dict[str, str]]:
     return {str(org_id): _texts(names, "") for org_id, names in entries.items() if isinstance(names, dict)}
 
 
+def _route_titles(document: Any) -> dict[str, dict[str, str]]:
+    entries = document.get("titles", {}) if isinstance(document, dict) else {}
+    return {str(code): _texts(names, "") for code, names in entries.items() if isinstance(names, dict)}
+
+
 def knowledge() -> Knowledge:
     return Knowledge(
         checklist=_checklist(_load(_directory / "checklist.yml")),
         municipalities=_municipalities(_load(_directory / "municipalities.yml")),
         organisations=_organisations(_load(_directory / "organisations.yml")),
+        route_titles=_route_titles(_load(_directory / "pathfinder_messages.yml")),
     )

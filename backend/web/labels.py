@@ -160,6 +160,40 @@ class Labels:
         year, _, week = iso_week.partition("-W")
         return self.t("value.week", week=int(week), year=year) if week.isdigit() else iso_week
 
+    # ------------------------------------------------------------ conversation insights
+
+    def topic(self, code: str | None) -> str:
+        """A question topic (the bot's intent without "ask_"); one without a label in the clerk's words."""
+        if code is None:
+            return self.t("insights.topic.none")
+        return self._keyed("topic", code) if self.has(f"topic.{code}") else _readable(code)
+
+    def question(self, slot: str) -> str:
+        """An intake question by the case field it asks for."""
+        for key in (f"question.{slot}", f"case.{slot}"):
+            if self.has(key):
+                return self._texts[key]
+        return _readable(slot)
+
+    def route_outcome(self, code: str) -> str:
+        """A path-finder outcome: the residence title's name, or "no prospect"."""
+        names = self._knowledge.route_titles.get(code, {})
+        if code == "no_prospect" or not names:
+            return self._keyed("insights.outcome", code) if self.has(f"insights.outcome.{code}") else _readable(code)
+        return names.get(self.language) or next(iter(names.values()))
+
+    def insight_reason(self, code: str) -> str:
+        return self.reason(code) if code in NO_PROSPECT_REASONS else _readable(code)
+
+    def insight_value(self, field: str, code: str) -> str:
+        """Channel, language, persona or answer result of a conversation fact."""
+        return self._keyed(f"insights.{field}", code)
+
+    def week_short(self, iso_week: str) -> str:
+        """ "2026-W48" -> "KW 48" / "Wk 48": a chart's axis, where the page names the period."""
+        _, _, week = iso_week.partition("-W")
+        return self.t("value.week_short", week=int(week)) if week.isdigit() else iso_week
+
     def actor(self, actor: str) -> str:
         return self._keyed("actor", actor) if actor.startswith("system:") else actor
 
@@ -254,6 +288,12 @@ class Labels:
     @staticmethod
     def _short_hash(value: str) -> str:
         return f"{value[:12]}…"
+
+
+def _readable(code: str) -> str:
+    """A code no label exists for yet, written as words ("fee_procedure" -> "Fee procedure")."""
+    words = code.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else NO_VALUE
 
 
 def labels_for(language: str) -> Labels:

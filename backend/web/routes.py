@@ -35,6 +35,7 @@ from backend.web.auth import (
 )
 from backend.web.client_address import client_address
 from backend.web.i18n import LANGUAGE_COOKIE, LANGUAGES, language_of
+from backend.web.insights import insights_bp
 from backend.web.labels import NO_PROSPECT_REASONS, Labels
 from backend.web.render import add_security_headers, error_page, render
 from backend.web.two_factor import two_factor_bp
@@ -61,8 +62,8 @@ def _cookie(response: HTTPResponse, request: Request, name: str, value: str, max
 
 
 def install_staff_ui(app: req.App) -> None:
-    app.blueprint([staff_bp, two_factor_bp])
-    for blueprint in (staff_bp, two_factor_bp):
+    app.blueprint([staff_bp, two_factor_bp, insights_bp])
+    for blueprint in (staff_bp, two_factor_bp, insights_bp):
         openapi.exclude(bp=blueprint)  # the OpenAPI document describes the JSON API only
     app.register_middleware(add_security_headers, "response")
 

@@ -28,6 +28,7 @@ from backend.settings import Settings
 POSTGRES_SERVER = os.environ.get("LOTSE_TEST_POSTGRES_SERVER", "postgres@127.0.0.1:5432")
 POSTGRES_ADMIN_URL = f"postgresql://{POSTGRES_SERVER}/postgres"
 TABLES_CHILDREN_FIRST = (
+    "insight_facts",
     "status_notices",
     "deliveries",
     "forwarding_packages",

@@ -118,6 +118,10 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, int]]] = {
     ),
     ("POST", f"{U}/deactivate"): ADMIN_ONLY,
     ("POST", f"{U}/tokens/revoke"): ADMIN_ONLY,
+    # anonymised conversation facts: only the bot's event consumer hands them in
+    ("POST", "api/v1/insights/facts"): _same(
+        {"bot": 202, "hwk": 403, "hwk_admin": 403, "zentralstelle": 403, "zentralstelle_admin": 403}
+    ),
 }
 
 
@@ -137,6 +141,11 @@ EXPECTED |= {
     ("GET", "staff/tickets"): UI_NO_SESSION
     | _same({"hwk": 200, "hwk_admin": 200, "zentralstelle": 200, "zentralstelle_admin": 200}),
     ("GET", "staff/dashboard"): UI_NO_SESSION
+    | _same({"hwk": 403, "hwk_admin": 200, "zentralstelle": 403, "zentralstelle_admin": 200}),
+    # conversation insights: the organisations' leads (admins), over all conversations
+    ("GET", "staff/insights"): UI_NO_SESSION
+    | _same({"hwk": 403, "hwk_admin": 200, "zentralstelle": 403, "zentralstelle_admin": 200}),
+    ("GET", "staff/insights/export/<name:str>"): UI_NO_SESSION
     | _same({"hwk": 403, "hwk_admin": 200, "zentralstelle": 403, "zentralstelle_admin": 200}),
     ("GET", S): UI_READ,
     ("GET", f"{S}/print"): UI_READ,
@@ -235,6 +244,19 @@ def _body(method: str, path: str, caller: str, world: World) -> dict[str, Any] |
         "api/v1/users": {"username": f"new-{next(world.counter)}", "role": "staff"},
         "api/v1/status-lookups": {"reference": world.reference(), "email": "info@beispiel.de"},
         "api/v1/candidate-links/resolve": {"code": "9F4K-2QXM-7TZA", "sender": f"matrix-{caller}"},
+        "api/v1/insights/facts": {
+            "facts": [
+                {
+                    "id": f"matrix-{next(world.counter)}",
+                    "kind": "conversation_started",
+                    "day": "2026-11-26",
+                    "conversation": "c0ffee",
+                    "channel": "rest",
+                    "language": "de",
+                    "persona": "employer",
+                }
+            ]
+        },
     }
     return bodies.get(path) if method in ("POST", "PUT") else None
 
@@ -242,7 +264,7 @@ def _body(method: str, path: str, caller: str, world: World) -> dict[str, Any] |
 def _url(path: str, target: str | None) -> str:
     for parameter in ("<reference:str>", "<username:str>"):
         path = path.replace(parameter, target or "")
-    return "/" + path.replace("<item:str>", "vollmacht")
+    return "/" + path.replace("<item:str>", "vollmacht").replace("<name:str>", "topics")
 
 
 async def _targets(path: str, caller: str, world: World) -> tuple[str | None, str | None]:

@@ -2,7 +2,11 @@ from backend_harness import Api
 
 
 async def test_health_answers_ok_json_without_a_token(api: Api) -> None:
-    assert await api.call("", "GET", "/api/v1/health", 200) == {"status": "ok", "database": "ok"}
+    assert await api.call("", "GET", "/api/v1/health", 200) == {
+        "status": "ok",
+        "database": "ok",
+        "insights": {"last_fact_at": None},
+    }
 
 
 async def test_openapi_document_lists_the_ticket_routes(api: Api) -> None:

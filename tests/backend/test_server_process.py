@@ -53,7 +53,7 @@ def test_serve_migrates_writes_credentials_and_accepts_the_bot(settings: Setting
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         health = _wait_for_health(f"{base}/health", server)
-        assert health.json() == {"status": "ok", "database": "ok"}
+        assert health.json() == {"status": "ok", "database": "ok", "insights": {"last_fact_at": None}}
         credentials = json.loads(settings.credentials_file.read_text())
         bot = {"Authorization": f"Bearer {credentials['bot']['api_token']}"}
         created = httpx.post(f"{base}/tickets", json=FULL_BODY, headers=bot, timeout=10)

@@ -1,0 +1,22 @@
+"""The bot's event consumer hands in anonymised conversation facts (docs/contracts.md)."""
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+
+from backend.api import requests as req
+from backend.api.openapi_docs import json_body
+from backend.domain.permissions import Action
+from backend.schemas import FactBatch
+from backend.services import insights
+
+insights_bp = Blueprint("insights", url_prefix="/api/v1/insights")
+
+
+@insights_bp.post("/facts", ctx_action=Action.INSIGHTS_REPORT)
+@json_body(FactBatch)
+async def report_facts(request: Request) -> HTTPResponse:
+    """Store up to 500 facts; an id already held is counted as a duplicate, not stored again."""
+    batch = req.body(request, FactBatch)
+    async with req.transaction(request) as session:
+        result = await insights.store_facts(session, batch.facts, req.now(request))
+    return json({"stored": result.stored, "duplicates": result.duplicates}, status=202)
