@@ -16,13 +16,19 @@ RASA = {"rasa", "rasa_sdk"}
 WEB_SERVERS = {"sanic", "sanic_ext"}
 DATABASES = {"sqlalchemy", "alembic", "psycopg", "psycopg2", "aiosqlite", "sqlite3", "redis", "aio_pika"}
 BOT_SIDE = {"bot", "actions", "channels", "conversation_store"}
+# The bot side's one HTTP client is httpx (Rasa itself still brings aiohttp).
+OTHER_HTTP_CLIENTS = {"aiohttp", "requests"}
 
 # folder (relative to the repository) → top-level packages its modules must not import
 FORBIDDEN: dict[str, set[str]] = {
-    "bot": RASA | WEB_SERVERS | DATABASES | {"actions", "channels", "conversation_store", "backend"},
+    "bot": RASA
+    | WEB_SERVERS
+    | DATABASES
+    | OTHER_HTTP_CLIENTS
+    | {"actions", "channels", "conversation_store", "backend"},
     "bot/nlu": {"rasa_sdk"} | WEB_SERVERS | DATABASES | {"actions", "channels", "conversation_store", "backend"},
-    "actions": {"rasa", "channels", "conversation_store", "backend"},
-    "channels": {"rasa_sdk", "actions", "conversation_store", "backend"},
+    "actions": {"rasa", "channels", "conversation_store", "backend"} | OTHER_HTTP_CLIENTS,
+    "channels": {"rasa_sdk", "actions", "conversation_store", "backend"} | OTHER_HTTP_CLIENTS,
     "conversation_store": {"actions", "channels", "backend"},
     "backend": RASA | BOT_SIDE,
 }
@@ -98,6 +104,7 @@ def test_imported_packages_reads_every_kind_of_import(source: str, packages: set
         ("backend/services/x.py", "from bot.knowledge import knowledge\n", ["bot"]),
         ("actions/x.py", "from channels.rest import RestInput\n", ["channels"]),
         ("channels/x.py", "from rasa.core.channels import InputChannel\n", []),
+        ("channels/x.py", "import aiohttp\nimport httpx\n", ["aiohttp"]),
     ],
 )
 def test_a_forbidden_import_is_reported(relative: str, source: str, expected: list[str]) -> None:
