@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.dialogue_repair import prompt_key
 from bot.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.messages import message
+from bot.question_intents import question_intents
 
 # Intents that interrupt the intake when the model is confident; anything else is taken as the answer.
 INTERJECTIONS = frozenset(
@@ -32,7 +33,7 @@ INTERJECTION_CONFIDENCE = float(os.environ.get("LOTSE_INTERJECTION_CONFIDENCE", 
 
 def looks_like_interjection(tracker: Tracker) -> bool:
     intent = latest_intent(tracker)
-    return intent in INTERJECTIONS or intent.startswith("ask_")
+    return intent in INTERJECTIONS or intent in question_intents()
 
 
 def is_interjection(tracker: Tracker) -> bool:

@@ -28,7 +28,7 @@ class CountsFailures:
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        validation: FormValidationAction = super()  # type: ignore[assignment]
+        validation: FormValidationAction = super()
         events = await validation.get_validation_events(dispatcher, tracker, domain)
         recent = tracker.slots_to_validate()
         if FAILURES_SLOT in recent:

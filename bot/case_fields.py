@@ -73,7 +73,7 @@ def read_country(text: str) -> Optional[str]:
 
 
 def country_name(code: str, language: str) -> str:
-    return Locale(language).territories.get(code, code)
+    return str(Locale(language).territories.get(code, code))
 
 
 def read_start_date(text: str, today: date) -> Optional[date]:

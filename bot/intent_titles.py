@@ -13,7 +13,8 @@ TITLES_FILE = Path(__file__).with_name("intent_titles.yml")
 
 @lru_cache(maxsize=1)
 def all_titles() -> Dict[str, Dict[str, str]]:
-    return yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
+    titles: Dict[str, Dict[str, str]] = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
+    return titles
 
 
 def title_of(intent: str, language: str) -> str:

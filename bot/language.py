@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 import yaml
 from lingua import ConfidenceValue, Language, LanguageDetector, LanguageDetectorBuilder
@@ -75,7 +75,7 @@ class Detection:
     foreign_language: Optional[str] = None  # set when the message is in an unsupported language
     foreign_confidence: float = 0.0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "language": self.language,
             "confidence": round(self.confidence, 4),
@@ -85,7 +85,7 @@ class Detection:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Detection":
+    def from_dict(cls, data: Mapping[str, Any]) -> "Detection":
         return cls(
             language=data.get("language"),
             confidence=float(data.get("confidence") or 0.0),

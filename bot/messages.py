@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import yaml
 
@@ -27,8 +27,9 @@ class Message:
 
 
 @lru_cache(maxsize=1)
-def all_messages() -> Dict[str, dict]:
-    return yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+def all_messages() -> Dict[str, Dict[str, Any]]:
+    messages: Dict[str, Dict[str, Any]] = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+    return messages
 
 
 def _with_facts(template: str) -> str:

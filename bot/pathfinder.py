@@ -157,7 +157,15 @@ class _Evaluation:
         if salary is not None and salary < threshold.annual:
             params = _threshold_params(threshold)
             raise_to = Message("alternative_raise_salary", {"title": title, **params})
-            self.rule_out("salary_below_threshold", raise_to, *alternatives, title=title, salary=salary, **params)
+            self.rule_out(
+                "salary_below_threshold",
+                raise_to,
+                *alternatives,
+                message_key="salary_below_threshold",  # named, so that mypy knows **params cannot fill it
+                title=title,
+                salary=salary,
+                **params,
+            )
             return
         self.accept(title)
 

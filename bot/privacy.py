@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict
+from typing import Any, Dict
 
 import yaml
 
@@ -13,9 +13,10 @@ from bot.operator import assistant_of
 DEFAULT_PRIVACY_FILE = Path(__file__).resolve().parent.parent / "settings" / "privacy.yml"
 
 
-def _settings() -> dict:
+def _settings() -> Dict[str, Any]:
     path = Path(os.environ.get("LOTSE_PRIVACY_FILE", DEFAULT_PRIVACY_FILE))
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    settings: Dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return settings
 
 
 def consent_texts(language: str, pre_check_org: str) -> Dict[str, str]:

@@ -10,9 +10,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
-import aiohttp
+import httpx
 
 logger = logging.getLogger(__name__)
+# httpx logs every request's URL at INFO; Telegram's URLs carry the bot token.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -45,29 +47,29 @@ def _retry_after_seconds(headers: Mapping[str, str]) -> Optional[float]:
 
 
 class ProviderHttpClient:
-    """One aiohttp session per event loop, reused across calls."""
+    """One httpx client (the bot side's one HTTP client) per event loop, reused across calls."""
 
     def __init__(
         self,
         timeout_seconds: float = 10.0,
         retry: RetryPolicy = RetryPolicy(),
     ) -> None:
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, connect=min(5.0, timeout_seconds))
+        self._timeout = httpx.Timeout(timeout_seconds, connect=min(5.0, timeout_seconds))
         self._retry = retry
-        self._session: Optional[aiohttp.ClientSession] = None
-        self._session_loop: Optional[asyncio.AbstractEventLoop] = None
+        self._client: Optional[httpx.AsyncClient] = None
+        self._client_loop: Optional[asyncio.AbstractEventLoop] = None
 
-    def _current_session(self) -> aiohttp.ClientSession:
+    def _current_client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
-        if self._session is None or self._session.closed or self._session_loop is not loop:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-            self._session_loop = loop
-        return self._session
+        if self._client is None or self._client.is_closed or self._client_loop is not loop:
+            self._client = httpx.AsyncClient(timeout=self._timeout)
+            self._client_loop = loop
+        return self._client
 
     async def close(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        if self._client is not None and not self._client.is_closed:
+            await self._client.aclose()
+        self._client = None
 
     async def request_json(
         self,
@@ -83,21 +85,20 @@ class ProviderHttpClient:
         for attempt in range(1, self._retry.attempts + 1):
             last_attempt = attempt == self._retry.attempts
             try:
-                async with self._current_session().request(
-                    method, url, json=json, data=form, headers=headers
-                ) as response:
-                    if response.status < 400:
-                        return await response.json(content_type=None) if response.content_length != 0 else None
-                    if response.status not in RETRYABLE_STATUSES or last_attempt:
-                        raise ProviderCallError(purpose, response.status)
-                    delay = self._retry.delay(attempt, _retry_after_seconds(response.headers))
-                    logger.warning("%s answered %s, retrying in %.1fs", purpose, response.status, delay)
-            except aiohttp.ClientConnectionError as error:
-                if last_attempt or isinstance(error, aiohttp.ServerTimeoutError):
+                response = await self._current_client().request(method, url, json=json, data=form, headers=headers)
+            except httpx.TimeoutException as error:
+                raise ProviderCallError(purpose, None) from error
+            except httpx.TransportError as error:
+                if last_attempt:
                     raise ProviderCallError(purpose, None) from error
                 delay = self._retry.delay(attempt, None)
                 logger.warning("%s could not connect, retrying in %.1fs", purpose, delay)
-            except asyncio.TimeoutError as error:
-                raise ProviderCallError(purpose, None) from error
+            else:
+                if response.status_code < 400:
+                    return response.json() if response.content.strip() else None
+                if response.status_code not in RETRYABLE_STATUSES or last_attempt:
+                    raise ProviderCallError(purpose, response.status_code)
+                delay = self._retry.delay(attempt, _retry_after_seconds(response.headers))
+                logger.warning("%s answered %s, retrying in %.1fs", purpose, response.status_code, delay)
             await asyncio.sleep(delay)
         raise ProviderCallError(purpose, None)

@@ -95,7 +95,9 @@ class WhatsAppMemory:
 
     def window_open(self, user: str) -> bool:
         window = self._store.get(WINDOWS, pseudonymous_key(user))
-        return bool(window) and self._clock() - window["last_inbound"] < SERVICE_WINDOW_SECONDS
+        if not window:
+            return False
+        return bool(self._clock() - window["last_inbound"] < SERVICE_WINDOW_SECONDS)
 
     def claim_template(self, user: str) -> bool:
         """True once per closed window: the template is sent at most once until the user writes again."""
@@ -222,10 +224,11 @@ class WhatsAppOutput(OutputChannel):
 
     async def _deliver(self, recipient_id: str, message: Dict[str, Any]) -> None:
         if not self._memory.window_open(recipient_id):
-            message = self._template_instead(recipient_id)
-            if message is None:
+            template = self._template_instead(recipient_id)
+            if template is None:
                 logger.info("Outside the 24-hour window and no template due: message not sent")
                 return
+            message = template
         body = {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",

@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     variants = {"on": ["clean", "typos"], "off": ["clean"], "only": ["typos"]}[args.typos]
     started = time.monotonic()
     running = None if args.bot_url else start_stack()
-    bot_url = args.bot_url or f"http://127.0.0.1:{running.ports.rasa}"
+    bot_url = args.bot_url if running is None else f"http://127.0.0.1:{running.ports.rasa}"
     try:
         outcomes = evaluate(bot_url, questions, variants, args.declare_language)
     finally:

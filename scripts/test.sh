@@ -23,6 +23,8 @@ ensure_chromium() {
 
 mkdir -p reports
 part "ruff: lint and format (pyproject.toml)" bash -c ".venv-backend/bin/ruff check . && .venv-backend/bin/ruff format --check ."
+part "mypy: types (pyproject.toml, scripts/typecheck.sh)" bash scripts/typecheck.sh
+part "web: TypeScript types and lint (npm run check)" bash -c "cd web && npm run --silent check"
 part "bot, actions, channels and conversation store (unit)" "$RASA_PY" -m pytest tests/bot tests/actions tests/channels tests/conversation_store -q -p no:cacheprovider
 part "backend on SQLite and PostgreSQL" "$BACKEND_PY" -m pytest tests/backend -q -p no:cacheprovider
 part "facts check (expiring, unverified)" "$RASA_PY" scripts/facts_check.py

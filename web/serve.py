@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import functools
+import io
 import json
 import os
 import sys
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 DEFAULT_BOT_URL = "http://localhost:5005"
@@ -102,14 +104,14 @@ class DemoHandler(SimpleHTTPRequestHandler):
         if include_body:
             self.wfile.write(body)
 
-    def send_head(self):  # type: ignore[override]
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         segments = urlsplit(self.path).path.split("/")
         if any(segment.startswith(".") for segment in segments if segment):
             self.send_error(HTTPStatus.NOT_FOUND)
             return None
         return super().send_head()
 
-    def list_directory(self, path):  # type: ignore[override]
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
         self.send_error(HTTPStatus.NOT_FOUND)
         return None
 

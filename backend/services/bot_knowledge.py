@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 log = logging.getLogger("backend.knowledge")
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "bot" / "knowledge"

@@ -19,7 +19,7 @@ def digest(kind: str, value: str) -> str:
 
 async def lock(session: AsyncSession, keys: Iterable[str]) -> None:
     """Holds the keys' locks until the transaction ends (sorted: no deadlock between two requests)."""
-    if session.bind.dialect.name != "postgresql":
+    if session.bind is None or session.bind.dialect.name != "postgresql":
         return
     for key in sorted(set(keys)):
         number = int.from_bytes(bytes.fromhex(key[:16]), "big", signed=True)

@@ -22,6 +22,7 @@ from backend.schemas import AssigneeUpdate, CommentCreate, NoProspect, TicketQue
 from backend.services import candidate_links, dashboard, forwarding, staff_sessions, status_notices, tickets
 from backend.services.access import ticket_for
 from backend.services.accounts import Principal
+from backend.services.delivery_queue import canonical
 from backend.services.errors import ApiError, not_found
 from backend.web import charts, views
 from backend.web.auth import (
@@ -381,7 +382,7 @@ async def _package(request: Request, reference: str) -> ForwardingPackage:
 @staff_bp.get("/tickets/<reference>/package.json", ctx_action=Action.TICKET_READ)
 async def package_json(request: Request, reference: str) -> HTTPResponse:
     package = await _package(request, reference)
-    return raw(forwarding.canonical(package.package_json), content_type="application/json; charset=utf-8")
+    return raw(canonical(package.package_json), content_type="application/json; charset=utf-8")
 
 
 @staff_bp.get("/tickets/<reference>/package.pdf", ctx_action=Action.TICKET_READ)

@@ -88,4 +88,4 @@ class VocabularyGate(GraphComponent):
         unknown = [
             t for t in words if t.text.lower() not in self._vocabulary and t.lemma.lower() not in self._vocabulary
         ]
-        return len(unknown) / len(words) >= self._config["unknown_share"]
+        return len(unknown) / len(words) >= float(self._config["unknown_share"])

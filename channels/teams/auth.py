@@ -7,6 +7,7 @@ import time
 from typing import Any, Callable, Dict, Optional
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
 
 from channels.outgoing_http import ProviderCallError, ProviderHttpClient
@@ -84,10 +85,13 @@ class BotFrameworkTokenValidator:
         return claims
 
     def _decode(self, token: str, key: Dict[str, Any]) -> Dict[str, Any]:
+        public_key = RSAAlgorithm.from_jwk(key)
+        if not isinstance(public_key, RSAPublicKey):
+            raise TokenRejected("signing key is not a public RSA key")
         try:
             return jwt.decode(
                 token,
-                key=RSAAlgorithm.from_jwk(key),
+                key=public_key,
                 algorithms=["RS256"],
                 audience=self._app_id,
                 issuer=self._issuer,

@@ -1,6 +1,7 @@
 """The connectors' provider calls: timeouts, retries with backoff, Retry-After, token renewal."""
 
 import asyncio
+import logging
 import time
 from typing import List
 
@@ -96,3 +97,13 @@ async def test_bot_token_is_renewed_shortly_before_it_expires() -> None:
         assert await tokens.authorization_header() != first
         await client.close()
     assert len(standin.issued_tokens) == 2
+
+
+async def test_no_request_url_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    seen: List[float] = []
+    async with serve_on_loopback(scripted_provider([], seen)) as base_url:
+        client = ProviderHttpClient(timeout_seconds=2, retry=FAST_RETRIES)
+        with caplog.at_level(logging.INFO):
+            await client.request_json("POST", f"{base_url}/call?token=bot-secret", json={}, purpose="test")
+        await client.close()
+    assert len(seen) == 1 and "bot-secret" not in caplog.text

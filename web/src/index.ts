@@ -21,6 +21,7 @@ async function mount(): Promise<void> {
   const state = store.load();
   const transport = new RestTransport(config.botUrl, state.sender, config.language);
   const conversation = new Conversation(state, store, transport, config.noticePollSeconds * 1000);
+  // oxlint-disable-next-line no-new -- the view attaches itself to the host and lives as long as the page
   new WidgetView(host, config, stringsFor(config.language), conversation);
   conversation.resume();
 }
