@@ -104,8 +104,8 @@ class Outbox:
         return [PendingCase(row.reference, json.loads(row.body), row.attempts) for row in rows]
 
     @staticmethod
-    def _update(connection: Connection, reference: str, **values: Any) -> None:
-        connection.execute(update(outbox_table).where(_column.reference == reference).values(**values))
+    def _update(connection: Connection, key: str, **values: Any) -> None:
+        connection.execute(update(outbox_table).where(_column.reference == key).values(**values))
 
     def mark_done(self, reference: str, outcome: str) -> None:
         with self._engine.begin() as connection:

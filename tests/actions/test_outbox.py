@@ -73,3 +73,13 @@ def test_a_settled_case_is_not_claimed_again(tmp_path: Path) -> None:
     outbox.mark_done(case.reference, "created")
     assert outbox.claim(datetime.now(timezone.utc) + CLAIM_LEASE * 2) == []
     assert outbox.is_delivered(case.reference)
+
+
+def test_a_renamed_case_keeps_its_body_under_the_new_reference(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    outbox.put("LT-2026-ABCDEF", "sender", BODY)
+    [case] = outbox.claim()
+    renamed = outbox.rename(case, "LT-2026-GHJKMN")
+    assert renamed.body == {**BODY, "reference": "LT-2026-GHJKMN"}
+    outbox.mark_done("LT-2026-GHJKMN", "created")
+    assert outbox.is_delivered("LT-2026-GHJKMN") and not outbox.is_delivered("LT-2026-ABCDEF")
