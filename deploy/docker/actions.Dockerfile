@@ -8,7 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
     PATH=/opt/venv/bin:$PATH HOME=/tmp/lotse LOTSE_VAR_DIR=/tmp/lotse LOTSE_ACTION_HOST=0.0.0.0
 WORKDIR /app
 COPY requirements/rasa.lock requirements/rasa.lock
-RUN python3 -m venv /opt/venv && pip install --no-deps -r requirements/rasa.lock
+# HOST_CA: a CA bundle mounted for the build only, where an egress proxy re-signs TLS (not kept in the image)
+ARG HOST_CA=""
+RUN if [ -n "$HOST_CA" ]; then export PIP_CERT="$HOST_CA"; fi; \
+    python3 -m venv /opt/venv && pip install --no-deps -r requirements/rasa.lock
 COPY bot/ bot/
 COPY actions/ actions/
 COPY state_store/ state_store/

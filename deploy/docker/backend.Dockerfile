@@ -9,7 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
     PATH=/opt/venv/bin:$PATH HOME=/tmp
 WORKDIR /app
 COPY requirements/backend.lock requirements/backend.lock
-RUN python3 -m venv /opt/venv && pip install --no-deps -r requirements/backend.lock
+# HOST_CA: a CA bundle mounted for the build only, where an egress proxy re-signs TLS (not kept in the image)
+ARG HOST_CA=""
+RUN if [ -n "$HOST_CA" ]; then export PIP_CERT="$HOST_CA"; fi; \
+    python3 -m venv /opt/venv && pip install --no-deps -r requirements/backend.lock
 COPY backend/ backend/
 COPY bot/knowledge/ bot/knowledge/
 RUN python -m compileall -q backend /opt/venv >/dev/null

@@ -8,7 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
     RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 WORKDIR /app
 COPY requirements/rasa.lock requirements/rasa.lock
-RUN python3 -m venv /opt/venv && pip install --no-deps -r requirements/rasa.lock
+# HOST_CA: a CA bundle mounted for the build only, where an egress proxy re-signs TLS (not kept in the image)
+ARG HOST_CA=""
+RUN if [ -n "$HOST_CA" ]; then export PIP_CERT="$HOST_CA"; fi; \
+    python3 -m venv /opt/venv && pip install --no-deps -r requirements/rasa.lock
 COPY bot/ bot/
 COPY channels/ channels/
 COPY conversation_store/ conversation_store/
