@@ -1,14 +1,12 @@
 """Issue 16 S2: two outbox workers (`python -m actions.outbox_worker`, two processes as on two hosts)
 share one PostgreSQL outbox holding 500 pending cases; a local HTTP server stands in for the
 backend's ticket endpoint and records what arrives. Each case arrives exactly once, and both workers
-took a share. PostgreSQL must be reachable at 127.0.0.1:5432 (`LOTSE_TEST_POSTGRES_SERVER`)."""
+took a share. PostgreSQL must be reachable (tests/actions/conftest.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import subprocess
 import sys
 import threading
@@ -18,27 +16,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator, List
 
-import psycopg2
 import pytest
 
 from actions.outbox import Outbox
 
 REPO = Path(__file__).resolve().parents[2]
-POSTGRES_SERVER = os.environ.get("LOTSE_TEST_POSTGRES_SERVER", "postgres@127.0.0.1:5432")
 CASES = 500
-
-
-@pytest.fixture
-def state_url() -> Iterator[str]:
-    name = f"lotse_outbox_{secrets.token_hex(6)}"
-    admin = psycopg2.connect(f"postgresql://{POSTGRES_SERVER}/postgres", connect_timeout=5)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://{POSTGRES_SERVER}/{name}"
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @pytest.fixture
@@ -86,9 +69,10 @@ def _delivered_by(log: Path) -> int:
 
 
 def test_two_workers_deliver_each_of_500_cases_exactly_once(
-    state_url: str, ticket_endpoint: tuple[str, List[str]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    postgres_state_url: str, ticket_endpoint: tuple[str, List[str]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     backend_url, received = ticket_endpoint
+    state_url = postgres_state_url
     monkeypatch.setenv("LOTSE_BOT_STATE_URL", state_url)
     outbox = Outbox()
     references = [f"LT-2026-{number:06d}" for number in range(CASES)]
