@@ -11,10 +11,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import Column, Index, Table, Text, delete, func, insert, select, text
+from sqlalchemy import Column, Index, Table, Text, delete, func, insert, select
 
 from actions.settings import var_dir
-from state_store.engine import metadata, prepared_engine, state_url
+from state_store.engine import hold_lock, metadata, prepared_engine, state_url
 
 SCHEMA_VERSION = 1
 
@@ -39,9 +39,7 @@ class RateLimits:
         moment = now or datetime.now(timezone.utc)
         since = (moment - window).isoformat()
         with self._engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                lock = text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))")
-                connection.execute(lock, {"name": f"rate_limits:{bucket}:{key}"})
+            hold_lock(connection, f"rate_limits:{bucket}:{key}")
             connection.execute(delete(hits_table).where((_column.bucket == bucket) & (_column.at < since)))
             used = connection.execute(
                 select(func.count())

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 STATE_URL_VARIABLE = "LOTSE_BOT_STATE_URL"
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
@@ -76,3 +76,10 @@ def prepared_engine(url: str, store: str, version: int, tables: Sequence[Table])
         elif found > version:
             raise SchemaTooNew(f"the {store} store has schema version {found}; this code knows {version}")
     return engine
+
+
+def hold_lock(connection: Connection, name: str) -> None:
+    """Serialises the transactions that name the same lock, until the transaction ends: a
+    transaction-scoped advisory lock on PostgreSQL; on SQLite the transaction holds the one write lock already."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name})
