@@ -51,8 +51,8 @@ def _renamed(outbox: Outbox, case: PendingCase) -> PendingCase:
 
 
 async def deliver_due(outbox: Outbox, client: BackendClient, now: datetime | None = None) -> int:
-    """Delivers every case that is due; returns how many the backend accepted."""
-    due = await asyncio.to_thread(lambda: list(outbox.due(now)))
+    """Claims the due cases (one batch) and delivers them; returns how many the backend accepted."""
+    due = await asyncio.to_thread(outbox.claim, now)
     accepted = 0
     for case in due:
         if (await deliver(outbox, client, case)).accepted:

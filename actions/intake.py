@@ -348,7 +348,7 @@ class ActionSubmitCase(Action):
     @staticmethod
     async def _submit(tracker: Tracker, body: Dict[str, Any]) -> Outcome:
         outbox = Outbox()
-        await asyncio.to_thread(outbox.put, body["reference"], sender_key(tracker), body)
+        await asyncio.to_thread(outbox.put, body["reference"], sender_key(tracker), body, True)  # claimed: sent now
         pending = PendingCase(reference=body["reference"], body=body, attempts=0)
         return await deliver(outbox, BackendClient(), pending)
 

@@ -1,22 +1,32 @@
-"""Wrong link codes per conversation, kept in a small SQLite file so that a restart of the action
-server does not reset the limit. Only the conversation's pseudonym and the time are stored."""
+"""Wrong link codes per conversation, kept in the state store (the embedded default's
+`var/link_attempts.sqlite3`, or the PostgreSQL database of `LOTSE_BOT_STATE_URL` shared by every
+action server), so that neither a restart nor another replica resets the limit. Only the
+conversation's pseudonym and the time are stored."""
 
 from __future__ import annotations
 
 import os
-import sqlite3
-from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
 
+from sqlalchemy import Column, Index, Table, Text, delete, func, insert, select
+
 from actions.settings import var_dir
+from state_store.engine import metadata, prepared_engine, state_url
 
 MAX_FAILURES = int(os.environ.get("LOTSE_LINK_MAX_FAILURES", "5"))
 WINDOW = timedelta(minutes=int(os.environ.get("LOTSE_LINK_FAILURE_WINDOW_MINUTES", "15")))
+SCHEMA_VERSION = 1
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS link_failures (sender_key TEXT NOT NULL, at TEXT NOT NULL)"
-_INDEX = "CREATE INDEX IF NOT EXISTS ix_link_failures_sender_at ON link_failures (sender_key, at)"
+failures_table = Table(
+    "link_failures",
+    metadata,
+    Column("sender_key", Text, nullable=False),
+    Column("at", Text, nullable=False),  # ISO 8601, UTC
+    Index("ix_link_failures_sender_at", "sender_key", "at"),
+)
+_column = failures_table.c
 
 
 def _now() -> datetime:
@@ -27,28 +37,22 @@ class LinkAttempts:
     def __init__(
         self, path: Optional[Path] = None, max_failures: int = MAX_FAILURES, window: timedelta = WINDOW
     ) -> None:
-        self._path = path or var_dir() / "link_attempts.sqlite3"
+        url = f"sqlite:///{path}" if path else state_url(var_dir() / "link_attempts.sqlite3")
+        self._engine = prepared_engine(url, "link_attempts", SCHEMA_VERSION, (failures_table,))
         self._max_failures = max_failures
         self._window = window
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as connection, connection:
-            connection.execute(_SCHEMA)
-            connection.execute(_INDEX)
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self._path, timeout=10)
 
     def blocked(self, sender_key: str, now: Optional[datetime] = None) -> bool:
         since = ((now or _now()) - self._window).isoformat()
-        with closing(self._connect()) as connection, connection:
-            connection.execute("DELETE FROM link_failures WHERE at < ?", (since,))
-            (count,) = connection.execute(
-                "SELECT COUNT(*) FROM link_failures WHERE sender_key = ? AND at >= ?", (sender_key, since)
-            ).fetchone()
+        with self._engine.begin() as connection:
+            connection.execute(delete(failures_table).where(_column.at < since))
+            count = connection.execute(
+                select(func.count())
+                .select_from(failures_table)
+                .where((_column.sender_key == sender_key) & (_column.at >= since))
+            ).scalar()
         return int(count) >= self._max_failures
 
     def record_failure(self, sender_key: str, now: Optional[datetime] = None) -> None:
-        with closing(self._connect()) as connection, connection:
-            connection.execute(
-                "INSERT INTO link_failures (sender_key, at) VALUES (?, ?)", (sender_key, (now or _now()).isoformat())
-            )
+        with self._engine.begin() as connection:
+            connection.execute(insert(failures_table).values(sender_key=sender_key, at=(now or _now()).isoformat()))

@@ -1,39 +1,54 @@
 """A durable outbox: every confirmed case is written here first, so no case is lost while the
 backend is slow or down. The reference is the key, so retries never create a duplicate. A case
 still undelivered after `MAX_ATTEMPTS` becomes a dead letter (outcome `dead_letter`): no more
-retries, counted by `python -m actions.outbox status`, back in the queue with `… requeue <reference>`."""
+retries, counted by `python -m actions.outbox status`, back in the queue with `… requeue <reference>`.
+
+Several action servers may share it (`LOTSE_BOT_STATE_URL` on PostgreSQL): a case is delivered by
+whoever claimed it. The submit action claims its case when it stores it; the outbox worker claims due
+cases with `SELECT … FOR UPDATE SKIP LOCKED`. A claim moves the next attempt a lease ahead, so a
+worker that dies holding cases loses them when the lease ends and the next pass takes them."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import sqlite3
 import sys
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, List, Mapping, Optional
+
+from sqlalchemy import Column, Integer, Table, Text, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from actions.settings import var_dir
+from state_store.engine import metadata, prepared_engine, state_url
 
 RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 MAX_ATTEMPTS = int(os.environ.get("LOTSE_OUTBOX_MAX_ATTEMPTS", "200"))  # at 10 minutes apart: over a day
 DEAD_LETTER = "dead_letter"
+CLAIM_LEASE = timedelta(minutes=10)  # well above a pass: at most CLAIM_BATCH cases × the backend timeout
+CLAIM_BATCH = 50
+SCHEMA_VERSION = 1
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS outbox (
-    reference TEXT PRIMARY KEY,
-    sender_key TEXT NOT NULL,
-    body TEXT,
-    created_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at TEXT NOT NULL,
-    delivered_at TEXT,
-    outcome TEXT
+# Times are ISO 8601 text in UTC, as in the SQLite files written before this layer.
+outbox_table = Table(
+    "outbox",
+    metadata,
+    Column("reference", Text, primary_key=True),
+    Column("sender_key", Text, nullable=False),
+    Column("body", Text),
+    Column("created_at", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Text, nullable=False),
+    Column("delivered_at", Text),
+    Column("outcome", Text),
 )
-"""
+_column = outbox_table.c
 
 
 def _now() -> datetime:
@@ -47,79 +62,89 @@ class PendingCase:
     attempts: int
 
 
+def _waiting() -> ColumnElement:
+    return _column.delivered_at.is_(None) & _column.body.isnot(None) & _column.outcome.is_(None)
+
+
 class Outbox:
     def __init__(self, path: Optional[Path] = None) -> None:
-        self._path = path or var_dir() / "outbox.sqlite3"
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as connection, connection:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute(_SCHEMA)
+        url = f"sqlite:///{path}" if path else state_url(var_dir() / "outbox.sqlite3")
+        self._engine = prepared_engine(url, "outbox", SCHEMA_VERSION, (outbox_table,))
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self._path, timeout=10)
+    def put(self, reference: str, sender_key: str, body: Mapping[str, Any], claimed: bool = False) -> None:
+        """Stores the case unless its reference is already there (the first body wins). `claimed`: the
+        caller delivers it at once, and the worker takes it only after the lease, if the caller died."""
+        now = _now()
+        values = {
+            "reference": reference,
+            "sender_key": sender_key,
+            "body": json.dumps(dict(body), sort_keys=True),
+            "created_at": now.isoformat(),
+            "next_attempt_at": (now + CLAIM_LEASE if claimed else now).isoformat(),
+        }
+        with self._engine.begin() as connection:
+            insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            connection.execute(insert(outbox_table).values(**values).on_conflict_do_nothing())
 
-    def put(self, reference: str, sender_key: str, body: Mapping[str, Any]) -> None:
-        """Stores the case unless its reference is already there (the first body wins)."""
-        now = _now().isoformat()
-        with closing(self._connect()) as connection, connection:
-            connection.execute(
-                "INSERT OR IGNORE INTO outbox (reference, sender_key, body, created_at, next_attempt_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (reference, sender_key, json.dumps(dict(body), sort_keys=True), now, now),
-            )
+    def claim(self, now: Optional[datetime] = None, limit: int = CLAIM_BATCH) -> List[PendingCase]:
+        """Takes up to `limit` due cases for this worker until the lease ends; other workers skip them."""
+        moment = now or _now()
+        due = (
+            select(_column.reference, _column.body, _column.attempts)
+            .where(_waiting() & (_column.next_attempt_at <= moment.isoformat()))
+            .order_by(_column.created_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        with self._engine.begin() as connection:
+            rows = connection.execute(due).all()
+            if rows:
+                held = update(outbox_table).where(_column.reference.in_([row.reference for row in rows]))
+                connection.execute(held.values(next_attempt_at=(moment + CLAIM_LEASE).isoformat()))
+        return [PendingCase(row.reference, json.loads(row.body), row.attempts) for row in rows]
 
-    def due(self, now: Optional[datetime] = None) -> Iterator[PendingCase]:
-        moment = (now or _now()).isoformat()
-        with closing(self._connect()) as connection:
-            rows = connection.execute(
-                "SELECT reference, body, attempts FROM outbox"
-                " WHERE delivered_at IS NULL AND body IS NOT NULL AND outcome IS NULL AND next_attempt_at <= ?"
-                " ORDER BY created_at",
-                (moment,),
-            ).fetchall()
-        for reference, body, attempts in rows:
-            yield PendingCase(reference, json.loads(body), attempts)
+    @staticmethod
+    def _update(connection: Connection, key: str, **values: Any) -> None:
+        connection.execute(update(outbox_table).where(_column.reference == key).values(**values))
 
     def mark_done(self, reference: str, outcome: str) -> None:
-        with closing(self._connect()) as connection, connection:
-            connection.execute(
-                "UPDATE outbox SET delivered_at = ?, outcome = ? WHERE reference = ?",
-                (_now().isoformat(), outcome, reference),
-            )
+        with self._engine.begin() as connection:
+            self._update(connection, reference, delivered_at=_now().isoformat(), outcome=outcome)
 
     def mark_retry(self, reference: str, attempts: int, max_attempts: Optional[int] = None) -> bool:
         """Counts a failed attempt; returns True when that was the last and the case is a dead letter."""
         delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
         dead = attempts + 1 >= (max_attempts or MAX_ATTEMPTS)
-        with closing(self._connect()) as connection, connection:
-            connection.execute(
-                "UPDATE outbox SET attempts = ?, next_attempt_at = ?, outcome = ? WHERE reference = ?",
-                (attempts + 1, (_now() + delay).isoformat(), DEAD_LETTER if dead else None, reference),
+        with self._engine.begin() as connection:
+            self._update(
+                connection,
+                reference,
+                attempts=attempts + 1,
+                next_attempt_at=(_now() + delay).isoformat(),
+                outcome=DEAD_LETTER if dead else None,
             )
         return dead
 
     def rename(self, case: PendingCase, reference: str) -> PendingCase:
         """The case under a new reference (the old one belongs to another case in the backend)."""
         body = {**case.body, "reference": reference}
-        with closing(self._connect()) as connection, connection:
-            connection.execute(
-                "UPDATE outbox SET reference = ?, body = ? WHERE reference = ?",
-                (reference, json.dumps(body, sort_keys=True), case.reference),
-            )
+        with self._engine.begin() as connection:
+            self._update(connection, case.reference, reference=reference, body=json.dumps(body, sort_keys=True))
         return PendingCase(reference, body, case.attempts)
 
     def requeue(self, reference: str) -> bool:
-        with closing(self._connect()) as connection, connection:
-            cursor = connection.execute(
-                "UPDATE outbox SET outcome = NULL, attempts = 0, next_attempt_at = ? WHERE reference = ? AND outcome = ?",
-                (_now().isoformat(), reference, DEAD_LETTER),
-            )
-        return cursor.rowcount == 1
+        back = (
+            update(outbox_table)
+            .where((_column.reference == reference) & (_column.outcome == DEAD_LETTER))
+            .values(outcome=None, attempts=0, next_attempt_at=_now().isoformat())
+        )
+        with self._engine.begin() as connection:
+            return connection.execute(back).rowcount == 1
 
     def figures(self) -> dict:
         """How many cases wait, were delivered or settled, and are dead letters (with their references)."""
-        with closing(self._connect()) as connection:
-            rows = connection.execute("SELECT reference, delivered_at, outcome FROM outbox").fetchall()
+        with self._engine.connect() as connection:
+            rows = connection.execute(select(_column.reference, _column.delivered_at, _column.outcome)).all()
         dead = sorted(reference for reference, delivered, outcome in rows if outcome == DEAD_LETTER)
         waiting = sum(1 for _, delivered, outcome in rows if delivered is None and outcome is None)
         return {
@@ -130,37 +155,43 @@ class Outbox:
         }
 
     def is_delivered(self, reference: str) -> bool:
-        with closing(self._connect()) as connection:
-            row = connection.execute("SELECT delivered_at FROM outbox WHERE reference = ?", (reference,)).fetchone()
-        return bool(row and row[0])
+        with self._engine.connect() as connection:
+            delivered = connection.execute(select(_column.delivered_at).where(_column.reference == reference)).scalar()
+        return bool(delivered)
 
     def forget_sender(self, sender_key: str) -> None:
         """Removes the personal data of every case this conversation queued; delivered ones are the
         backend's to delete, undelivered ones are dropped."""
-        with closing(self._connect()) as connection, connection:
-            connection.execute(
-                "UPDATE outbox SET body = NULL, outcome = COALESCE(outcome, 'withdrawn'),"
-                " delivered_at = COALESCE(delivered_at, ?) WHERE sender_key = ?",
-                (_now().isoformat(), sender_key),
+        forget = (
+            update(outbox_table)
+            .where(_column.sender_key == sender_key)
+            .values(
+                body=None,
+                outcome=func.coalesce(_column.outcome, "withdrawn"),
+                delivered_at=func.coalesce(_column.delivered_at, _now().isoformat()),
             )
+        )
+        with self._engine.begin() as connection:
+            connection.execute(forget)
 
     def purge_personal_data(self, older_than: timedelta, now: Optional[datetime] = None) -> int:
         """Drops the case body of delivered entries older than `older_than`; returns how many."""
         cutoff = ((now or _now()) - older_than).isoformat()
-        with closing(self._connect()) as connection, connection:
-            cursor = connection.execute(
-                "UPDATE outbox SET body = NULL WHERE body IS NOT NULL AND delivered_at IS NOT NULL AND delivered_at < ?",
-                (cutoff,),
-            )
-        return cursor.rowcount
+        purge = (
+            update(outbox_table)
+            .where(_column.body.isnot(None) & _column.delivered_at.isnot(None) & (_column.delivered_at < cutoff))
+            .values(body=None)
+        )
+        with self._engine.begin() as connection:
+            return connection.execute(purge).rowcount
 
     def cases_since(self, sender_key: str, since: datetime) -> int:
         """How many cases this conversation queued since `since` (for the per-sender limit)."""
-        with closing(self._connect()) as connection:
-            row = connection.execute(
-                "SELECT count(*) FROM outbox WHERE sender_key = ? AND created_at >= ?", (sender_key, since.isoformat())
-            ).fetchone()
-        return int(row[0])
+        count = select(func.count()).where(
+            (_column.sender_key == sender_key) & (_column.created_at >= since.isoformat())
+        )
+        with self._engine.connect() as connection:
+            return int(connection.execute(count.select_from(outbox_table)).scalar())
 
 
 def main(argv: Optional[list] = None) -> int:

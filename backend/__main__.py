@@ -1,4 +1,4 @@
-"""Command line: `python -m backend serve | create-user | rotate-token | retention`."""
+"""Command line: `python -m backend serve | create-user | rotate-token | retention | migrate`."""
 
 import argparse
 import asyncio
@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     rotate = commands.add_parser("rotate-token", help="revoke an account's API tokens; prints a new one once")
     rotate.add_argument("--username", required=True, type=_username)
+    commands.add_parser("migrate", help="apply the database migrations, once (a deployment's migration job)")
     return parser
 
 
@@ -151,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         return create_user(settings, arguments.org, Role(arguments.role), arguments.username)
     if arguments.command == "rotate-token":
         return rotate_token(settings, arguments.username)
+    if arguments.command == "migrate":
+        prepare_database(settings)
+        return 0
     return retention(settings)
 
 

@@ -286,10 +286,13 @@ def print_urls(ports: Ports) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["run"])
+    parser.add_argument("command", choices=["run", "credentials"], help="credentials: only write <var>/credentials.yml")
     parser.add_argument("--profile", choices=["dev", "production"], default=os.environ.get("LOTSE_PROFILE", "dev"))
     parser.add_argument("--var-dir", type=Path, default=Path(os.environ.get("LOTSE_VAR_DIR", REPO / "var")))
     args = parser.parse_args()
+    if args.command == "credentials":  # a Rasa container's start (deploy/docker/rasa.Dockerfile)
+        write_channel_credentials(REPO / "credentials.yml", args.var_dir / "credentials.yml", os.environ)
+        return 0
     return run(Stack(var_dir=args.var_dir.resolve(), profile=args.profile))
 
 

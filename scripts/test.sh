@@ -27,6 +27,8 @@ part "mypy: types (pyproject.toml, scripts/typecheck.sh)" bash scripts/typecheck
 part "web: TypeScript types and lint (npm run check)" bash -c "cd web && npm run --silent check"
 part "bot, actions, channels and conversation store (unit)" "$RASA_PY" -m pytest tests/bot tests/actions tests/channels tests/conversation_store -q -p no:cacheprovider
 part "backend on SQLite and PostgreSQL" "$BACKEND_PY" -m pytest tests/backend -q -p no:cacheprovider
+part "Kubernetes manifests: render, validate, policies (issue 16 S6)" bash scripts/check_kubernetes.sh
+part "container images: build on a debootstrap base, health checks inside (issue 16 S7)" bash scripts/check_images.sh
 part "facts check (expiring, unverified)" "$RASA_PY" scripts/facts_check.py
 part "rasa data validate" "$RASA" data validate --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
 part "NLU on held-out German and English sets" "$RASA_PY" scripts/nlu_evaluation.py

@@ -1,6 +1,12 @@
 """What the durable outgoing queues (case packages, status notices) share: states, errors, the
-canonical JSON they sign, the HTTP POST, the bookkeeping of each attempt with its backoff, and the
-pass over the due entries."""
+canonical JSON they sign, the HTTP POST, the claim of due entries, the bookkeeping of each attempt
+with its backoff, and the pass over the due entries.
+
+Several workers (backend replicas) may work one queue: each claims its due entries with
+`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (on SQLite every transaction takes the one write
+lock, BEGIN IMMEDIATE, so claims are serialised) and moves their next attempt a lease ahead before
+it sends. Another worker skips them meanwhile; a worker that dies holding entries loses them when
+the lease runs out, and the next pass takes them."""
 
 import asyncio
 import json
@@ -13,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 MAX_BACKOFF = timedelta(hours=6)
+CLAIM_LEASE = timedelta(minutes=10)  # well above a pass: at most 20 entries × 15 s timeout
 
 
 class DeliveryState(StrEnum):
@@ -65,6 +72,13 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> None
         raise DeliveryError(f"network: {type(error).__name__}") from None
     if not response.is_success:
         raise DeliveryError(f"http {response.status_code}")
+
+
+def claim(entries: Sequence[QueueEntry], now: datetime) -> None:
+    """Holds entries read `FOR UPDATE SKIP LOCKED` for this worker until the lease ends; call in the
+    claiming transaction. Settling sets the next attempt anew, so only a lost worker's entries wait."""
+    for entry in entries:
+        entry.next_attempt_at = now + CLAIM_LEASE
 
 
 def requeue(entry: QueueEntry, now: datetime) -> None:

@@ -263,9 +263,11 @@ async def _due(sessions: Sessions, now: datetime, limit: int) -> list[Outgoing]:
         .where(Delivery.state == DeliveryState.PENDING.value, Delivery.next_attempt_at <= now)
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
     async with sessions() as session, session.begin():
         due = list((await session.scalars(query)).all())
+        delivery_queue.claim(due, now)
         outgoing = []
         for delivery in due:
             package = await session.get(ForwardingPackage, delivery.package_id)
@@ -301,7 +303,7 @@ async def _settle(
 
 
 async def deliver_due(sessions: Sessions, settings: Settings, now: datetime, limit: int = 10) -> int:
-    """One pass over the queue: sends what is due, outside any transaction. Returns how many were tried."""
+    """One pass over the queue: claims what is due, sends it outside any transaction. Returns how many were tried."""
     return await delivery_queue.send_each(
         await _due(sessions, now, limit),
         lambda outgoing: send(settings, outgoing, now),

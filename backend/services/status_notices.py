@@ -120,9 +120,12 @@ async def _due(sessions: Sessions, now: datetime, limit: int) -> list[Outgoing]:
         .where(StatusNotice.state == DeliveryState.PENDING.value, StatusNotice.next_attempt_at <= now)
         .order_by(StatusNotice.next_attempt_at, StatusNotice.id)
         .limit(limit)
+        .with_for_update(of=StatusNotice, skip_locked=True)
     )
-    async with sessions() as session:
-        return [outgoing_of(notice, reference) for notice, reference in (await session.execute(query)).all()]
+    async with sessions() as session, session.begin():
+        due = (await session.execute(query)).all()
+        delivery_queue.claim([notice for notice, _ in due], now)
+        return [outgoing_of(notice, reference) for notice, reference in due]
 
 
 async def _settle(
@@ -147,7 +150,7 @@ async def _settle(
 
 
 async def deliver_due(sessions: Sessions, settings: Settings, now: datetime, limit: int = 20) -> int:
-    """One pass over the due notices, sent outside any transaction. Returns how many were tried."""
+    """One pass over the due notices: claimed, then sent outside any transaction. Returns how many were tried."""
     if not is_enabled(settings):
         return 0
     return await delivery_queue.send_each(

@@ -3,13 +3,11 @@ limited per conversation. (The backend's answers are tested in tests/backend and
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import status
-from actions.rate_limits import RateLimits
 from actions.status import ActionCaseStatus, ValidateStatusForm
 from bot.messages import text
 from trackers import tracker_with, user_event
@@ -64,12 +62,3 @@ async def test_lookups_are_limited_per_conversation(tmp_path, monkeypatch: pytes
         assert {(e["name"], e["value"]) for e in events} == {("status_reference", None), ("status_email", None)}
     assert answers[0] == text("status_unavailable", "en", reference="LT-2026-ABCDEF")
     assert answers[-1] == text("status_too_many_lookups", "en")
-
-
-def test_a_rate_limit_forgets_uses_outside_its_window(tmp_path) -> None:
-    limits, start = RateLimits(tmp_path / "limits.sqlite3"), datetime(2026, 11, 26, tzinfo=timezone.utc)
-    assert limits.allow("b", "k", 2, timedelta(hours=1), start)
-    assert limits.allow("b", "k", 2, timedelta(hours=1), start + timedelta(minutes=1))
-    assert not limits.allow("b", "k", 2, timedelta(hours=1), start + timedelta(minutes=2))
-    assert limits.allow("b", "other", 2, timedelta(hours=1), start + timedelta(minutes=2))
-    assert limits.allow("b", "k", 2, timedelta(hours=1), start + timedelta(minutes=62))

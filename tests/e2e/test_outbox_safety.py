@@ -89,7 +89,7 @@ def test_an_undeliverable_case_becomes_a_dead_letter(backend: Stack, monkeypatch
     for _ in range(3):
         later = datetime.now(timezone.utc).replace(year=2100)
         asyncio.run(deliver_due(outbox, client, later))
-    assert list(outbox.due(datetime.now(timezone.utc).replace(year=2100))) == []
+    assert list(outbox.claim(datetime.now(timezone.utc).replace(year=2100))) == []
     status = subprocess.run(
         [sys.executable, "-m", "actions.outbox", "status"],
         cwd=REPO,
@@ -100,4 +100,4 @@ def test_an_undeliverable_case_becomes_a_dead_letter(backend: Stack, monkeypatch
     )
     figures = json.loads(status.stdout)
     assert figures["dead_letters"] == 1 and figures["dead_letter_references"] == [body["reference"]]
-    assert outbox.requeue(body["reference"]) and len(list(outbox.due())) == 1
+    assert outbox.requeue(body["reference"]) and len(list(outbox.claim())) == 1

@@ -1,0 +1,85 @@
+"""Engines chosen by URL and schemas with a version.
+
+`LOTSE_BOT_STATE_URL` (e.g. `postgresql://lotse@db/lotse_bot`) puts every store that uses this layer
+into one PostgreSQL database shared by all replicas; unset, each store is its own SQLite file under
+`var/`. On SQLite every transaction takes the write lock first (BEGIN IMMEDIATE), the single-writer
+equivalent of PostgreSQL's row locks: a claim made by one process is seen by the next."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, select, text
+from sqlalchemy.engine import Connection, Engine, make_url
+
+STATE_URL_VARIABLE = "LOTSE_BOT_STATE_URL"
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+SCHEMA_LOCK_KEY = 0x4C6F747365  # pg_advisory_xact_lock: replicas starting together create tables one at a time
+
+metadata = MetaData()
+schema_versions = Table(
+    "lotse_schema_versions",
+    metadata,
+    Column("store", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+
+class SchemaTooNew(RuntimeError):
+    """The database holds a newer schema than this code knows: an older replica must not write to it."""
+
+
+def state_url(sqlite_file: Path) -> str:
+    """The shared database's URL when set, else the store's own SQLite file."""
+    return os.environ.get(STATE_URL_VARIABLE) or f"sqlite:///{sqlite_file}"
+
+
+@functools.lru_cache(maxsize=None)
+def engine_for(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed.set(drivername="postgresql+psycopg2"), future=True, pool_pre_ping=True)
+    if parsed.get_backend_name() != "sqlite":
+        raise ValueError(f"unsupported database for the bot's state: {parsed.get_backend_name()}")
+    if parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+    _take_the_write_lock_first(engine)
+    return engine
+
+
+def _take_the_write_lock_first(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy, not the driver, begins transactions
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@functools.lru_cache(maxsize=None)
+def prepared_engine(url: str, store: str, version: int, tables: Sequence[Table]) -> Engine:
+    """The engine, once the store's tables exist at `version` (created when missing)."""
+    engine = engine_for(url)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        metadata.create_all(connection, tables=[schema_versions, *tables])
+        found = connection.execute(select(schema_versions.c.version).where(schema_versions.c.store == store)).scalar()
+        if found is None:
+            connection.execute(schema_versions.insert().values(store=store, version=version))
+        elif found > version:
+            raise SchemaTooNew(f"the {store} store has schema version {found}; this code knows {version}")
+    return engine
+
+
+def hold_lock(connection: Connection, name: str) -> None:
+    """Serialises the transactions that name the same lock, until the transaction ends: a
+    transaction-scoped advisory lock on PostgreSQL; on SQLite the transaction holds the one write lock already."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name})
