@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RASA = {"rasa", "rasa_sdk"}
 WEB_SERVERS = {"sanic", "sanic_ext"}
 DATABASES = {"sqlalchemy", "alembic", "psycopg", "psycopg2", "aiosqlite", "sqlite3", "redis", "aio_pika"}
-BOT_SIDE = {"bot", "actions", "channels", "conversation_store"}
+BOT_SIDE = {"bot", "actions", "channels", "conversation_store", "state_store"}
 # The bot side's one HTTP client is httpx (Rasa itself still brings aiohttp).
 OTHER_HTTP_CLIENTS = {"aiohttp", "requests"}
 
@@ -25,11 +25,12 @@ FORBIDDEN: dict[str, set[str]] = {
     | WEB_SERVERS
     | DATABASES
     | OTHER_HTTP_CLIENTS
-    | {"actions", "channels", "conversation_store", "backend"},
+    | {"actions", "channels", "conversation_store", "state_store", "backend"},
     "bot/nlu": {"rasa_sdk"} | WEB_SERVERS | DATABASES | {"actions", "channels", "conversation_store", "backend"},
     "actions": {"rasa", "channels", "conversation_store", "backend"} | OTHER_HTTP_CLIENTS,
     "channels": {"rasa_sdk", "actions", "conversation_store", "backend"} | OTHER_HTTP_CLIENTS,
     "conversation_store": {"actions", "channels", "backend"},
+    "state_store": RASA | WEB_SERVERS | {"bot", "actions", "channels", "conversation_store", "backend"},
     "backend": RASA | BOT_SIDE,
 }
 
