@@ -151,7 +151,7 @@ async def reroute(request: Request, reference: str) -> HTTPResponse:
     async with req.transaction(request) as session:
         caller = req.principal(request)
         ticket = await ticket_for(session, caller, reference, Action.TICKET_REROUTE)
-        tickets.reroute(session, caller, ticket, change, clocks)
+        await tickets.reroute(session, caller, ticket, change, clocks)
         return json(ticket_json(ticket, clocks.now))
 
 
