@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 from actions.settings import var_dir
+from conversation_store.local_state import private_file
 
 MAX_FAILURES = int(os.environ.get("LOTSE_LINK_MAX_FAILURES", "5"))
 WINDOW = timedelta(minutes=int(os.environ.get("LOTSE_LINK_FAILURE_WINDOW_MINUTES", "15")))
@@ -30,7 +31,7 @@ class LinkAttempts:
         self._path = path or var_dir() / "link_attempts.sqlite3"
         self._max_failures = max_failures
         self._window = window
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self._path)
         with closing(self._connect()) as connection, connection:
             connection.execute(_SCHEMA)
             connection.execute(_INDEX)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
 from actions.settings import var_dir
+from conversation_store.local_state import private_file
 
 RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 MAX_ATTEMPTS = int(os.environ.get("LOTSE_OUTBOX_MAX_ATTEMPTS", "200"))  # at 10 minutes apart: over a day
@@ -32,6 +33,14 @@ CREATE TABLE IF NOT EXISTS outbox (
     next_attempt_at TEXT NOT NULL,
     delivered_at TEXT,
     outcome TEXT
+)
+"""
+# "delete my data" for cases the backend already has: the references wait here until it confirms
+_ERASURES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS erasures (
+    reference TEXT PRIMARY KEY,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL
 )
 """
 
@@ -50,10 +59,11 @@ class PendingCase:
 class Outbox:
     def __init__(self, path: Optional[Path] = None) -> None:
         self._path = path or var_dir() / "outbox.sqlite3"
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self._path)
         with closing(self._connect()) as connection, connection:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute(_SCHEMA)
+            connection.execute(_ERASURES_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._path, timeout=10)
@@ -142,6 +152,45 @@ class Outbox:
                 "UPDATE outbox SET body = NULL, outcome = COALESCE(outcome, 'withdrawn'),"
                 " delivered_at = COALESCE(delivered_at, ?) WHERE sender_key = ?",
                 (_now().isoformat(), sender_key),
+            )
+
+    def delivered_references(self, sender_key: str) -> list:
+        """The references of this conversation's cases that reached the backend."""
+        with closing(self._connect()) as connection:
+            rows = connection.execute(
+                "SELECT reference FROM outbox WHERE sender_key = ? AND outcome IN ('created', 'already_there')",
+                (sender_key,),
+            ).fetchall()
+        return [reference for (reference,) in rows]
+
+    def queue_erasures(self, references: list) -> None:
+        now = _now().isoformat()
+        with closing(self._connect()) as connection, connection:
+            connection.executemany(
+                "INSERT OR IGNORE INTO erasures (reference, next_attempt_at) VALUES (?, ?)",
+                [(reference, now) for reference in references],
+            )
+
+    def erasures_due(self, now: Optional[datetime] = None) -> list:
+        """References whose erasure request is due, with their attempts so far."""
+        moment = (now or _now()).isoformat()
+        with closing(self._connect()) as connection:
+            return connection.execute(
+                "SELECT reference, attempts FROM erasures WHERE next_attempt_at <= ? ORDER BY reference", (moment,)
+            ).fetchall()
+
+    def erasures_done(self, references: list) -> None:
+        with closing(self._connect()) as connection, connection:
+            connection.executemany(
+                "DELETE FROM erasures WHERE reference = ?", [(reference,) for reference in references]
+            )
+
+    def erasure_retry(self, reference: str, attempts: int) -> None:
+        delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
+        with closing(self._connect()) as connection, connection:
+            connection.execute(
+                "UPDATE erasures SET attempts = ?, next_attempt_at = ? WHERE reference = ?",
+                (attempts + 1, (_now() + delay).isoformat(), reference),
             )
 
     def purge_personal_data(self, older_than: timedelta, now: Optional[datetime] = None) -> int:

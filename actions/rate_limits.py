@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 from actions.settings import var_dir
+from conversation_store.local_state import private_file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS hits (bucket TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL);
@@ -21,7 +22,7 @@ CREATE INDEX IF NOT EXISTS ix_hits_bucket_key_at ON hits (bucket, key, at);
 class RateLimits:
     def __init__(self, path: Optional[Path] = None) -> None:
         self._path = path or var_dir() / "rate_limits.sqlite3"
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self._path)
         with closing(self._connect()) as connection, connection:
             connection.executescript(_SCHEMA)
 
