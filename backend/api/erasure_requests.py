@@ -10,6 +10,7 @@ from sanic.response import HTTPResponse, json
 
 from backend.api import requests as req
 from backend.api.openapi_docs import json_body
+from backend.api.response_docs import answers
 from backend.domain.permissions import Action
 from backend.schemas import Reference, Strict
 from backend.services.erasure_requests import erase_for_person
@@ -23,6 +24,7 @@ class ErasureRequest(Strict):
 
 @erasure_requests_bp.post("/", ctx_action=Action.ERASURE_REQUEST, strict_slashes=False)
 @json_body(ErasureRequest)
+@answers(200, "ErasureOutcome")
 async def request_erasure(request: Request) -> HTTPResponse:
     """Erase the personal data of these cases now where they are not forwarded yet; mark forwarded
     ones for staff. 200 with the references sorted into `erased`, `marked_for_staff` and `unknown`."""

@@ -4,7 +4,7 @@ person's own request through the bot (`backend.services.erasure_requests`)."""
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.database.engine import Sessions
@@ -59,7 +59,7 @@ async def run_retention(
     Returns the references it anonymised.
     """
     closed_due = (Ticket.status == Status.CLOSED) & (Ticket.closed_at <= now - timedelta(days=retention_days))
-    due_rule = closed_due
+    due_rule: ColumnElement[bool] = closed_due
     if open_retention_days is not None:
         open_due = (Ticket.status != Status.CLOSED) & (Ticket.created_at <= now - timedelta(days=open_retention_days))
         due_rule = or_(closed_due, open_due)

@@ -1,6 +1,8 @@
 """Issue 15 P3: a person's "delete my data" reaches the backend (bot token); open tickets are
 anonymised after a configurable age; clerks' free-text reasons stay out of the append-only audit trail."""
 
+from typing import Any
+
 from backend_harness import Api, FakeClock
 from sanic import Sanic
 
@@ -55,6 +57,7 @@ async def test_erasure_takes_only_the_bot_token_and_valid_references(api: Api) -
     await api.ticket(NOT_FORWARDED)
     assert (await api.call("hwk_admin", "POST", ERASE, 403, json={"references": [NOT_FORWARDED]}))["error"]
     await api.call("", "POST", ERASE, 401, json={"references": [NOT_FORWARDED]})
+    bad: dict[str, Any]
     for bad in ({"references": []}, {"references": ["not a reference"]}, {"references": [NOT_FORWARDED] * 51}, {}):
         await api.call("bot", "POST", ERASE, 422, json=bad)
     ticket = await api.call("hwk", "GET", f"/api/v1/tickets/{NOT_FORWARDED}", 200)
