@@ -3,8 +3,10 @@ anonymised after a configurable age; clerks' free-text reasons stay out of the a
 
 from typing import Any
 
+import httpx
 from backend_harness import Api, FakeClock
 from sanic import Sanic
+from staff_ui import log_in, user_with_password
 
 from backend.services.retention import run_retention
 
@@ -112,3 +114,13 @@ async def test_free_text_reasons_stay_out_of_the_audit_trail_and_go_with_anonymi
     assert erased["no_prospect"]["reasons"] == ["helper_job"]
     comments = (await api.call("ihk", "GET", f"/api/v1/tickets/{NOT_FORWARDED}/comments", 200))["items"]
     assert all(comment["body"] is None for comment in comments)
+
+
+async def test_staff_see_the_request_on_a_forwarded_ticket(api: Api, app: Sanic, client: httpx.AsyncClient) -> None:
+    await _forwarded(api, FORWARDED)
+    await user_with_password(app, "hwk-ui", "hwk_hannover")
+    await log_in(client, "hwk-ui")
+    assert "Löschung ihrer Daten" not in (await client.get(f"/staff/tickets/{FORWARDED}")).text
+    await api.call("bot", "POST", ERASE, 200, json={"references": [FORWARDED]})
+    page = (await client.get(f"/staff/tickets/{FORWARDED}")).text
+    assert "Löschung ihrer Daten verlangt" in page and "Art. 17 Abs. 3 DSGVO" in page
