@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, List, Mapping, Optional, Tuple
 
 import httpx
 
@@ -91,6 +91,19 @@ class BackendClient:
         pseudonym) and per ``client`` (the hashed address), never over everyone."""
         asked = {"code": code, "sender": sender, **({"client": client} if client else {})}
         return await self._look_up("/api/v1/candidate-links/resolve", asked, "link code")
+
+    async def request_erasure(self, references: List[str]) -> bool:
+        """A person's "delete my data" for cases the backend has (docs/contracts.md, "Erasure requests"):
+        True once the backend answered 200 (it erased what was not forwarded yet and marked the rest)."""
+        try:
+            async with self._client() as client:
+                response = await client.post("/api/v1/erasure-requests", json={"references": references})
+        except httpx.HTTPError as error:
+            logger.warning("erasure request failed: %s", type(error).__name__)
+            return False
+        if response.status_code != 200:
+            logger.warning("erasure request answered %s", response.status_code)
+        return response.status_code == 200
 
     async def _look_up(self, path: str, proof: dict, what: str) -> Tuple[Lookup, Optional[dict]]:
         try:

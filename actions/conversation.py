@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from typing import Any, Dict, List, Optional, Text
 
@@ -13,6 +12,7 @@ from bot.dialogue_repair import prompt_key
 from bot.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.messages import message
 from bot.question_intents import question_intents
+from state_store.local_state import pseudonym
 
 # Intents that interrupt the intake when the model is confident; anything else is taken as the answer.
 INTERJECTIONS = frozenset(
@@ -85,8 +85,9 @@ def latest_entity(tracker: Tracker, entity: str) -> Optional[Any]:
 
 
 def sender_key(tracker: Tracker) -> str:
-    """A stable pseudonym of the conversation, so stored cases can be found for deletion."""
-    return hashlib.sha256(tracker.sender_id.encode()).hexdigest()
+    """A stable keyed pseudonym of the conversation (on WhatsApp its id is a phone number), so stored
+    cases can be found for deletion."""
+    return pseudonym(tracker.sender_id, "sender")
 
 
 def client_key(tracker: Tracker) -> Optional[str]:

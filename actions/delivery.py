@@ -17,6 +17,7 @@ from bot.reference import new_reference
 
 logger = logging.getLogger(__name__)
 REFERENCE_TRIES = 3
+ERASURES_PER_REQUEST = 50  # the most the backend takes in one request
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,17 @@ async def deliver_due(outbox: Outbox, client: BackendClient, now: datetime | Non
         if (await deliver(outbox, client, case)).accepted:
             accepted += 1
     return accepted
+
+
+async def send_due_erasures(outbox: Outbox, client: BackendClient, now: datetime | None = None) -> int:
+    """Passes the waiting "delete my data" requests to the backend; returns how many it confirmed."""
+    due = await asyncio.to_thread(outbox.erasures_due, now)
+    references = [reference for reference, _ in due]
+    for start in range(0, len(references), ERASURES_PER_REQUEST):
+        batch = references[start : start + ERASURES_PER_REQUEST]
+        if await client.request_erasure(batch):
+            await asyncio.to_thread(outbox.erasures_done, batch)
+            continue
+        for reference, attempts in due[start : start + ERASURES_PER_REQUEST]:
+            await asyncio.to_thread(outbox.erasure_retry, reference, attempts)
+    return len(references)

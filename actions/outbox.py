@@ -49,6 +49,15 @@ outbox_table = Table(
     Column("outcome", Text),
 )
 _column = outbox_table.c
+# "delete my data" for cases the backend already has: the references wait here until it confirms
+erasures_table = Table(
+    "erasures",
+    metadata,
+    Column("reference", Text, primary_key=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Text, nullable=False),
+)
+_erasure = erasures_table.c
 
 
 def _now() -> datetime:
@@ -69,7 +78,7 @@ def _waiting() -> ColumnElement:
 class Outbox:
     def __init__(self, path: Optional[Path] = None) -> None:
         url = f"sqlite:///{path}" if path else state_url(var_dir() / "outbox.sqlite3")
-        self._engine = prepared_engine(url, "outbox", SCHEMA_VERSION, (outbox_table,))
+        self._engine = prepared_engine(url, "outbox", SCHEMA_VERSION, (outbox_table, erasures_table))
 
     def put(self, reference: str, sender_key: str, body: Mapping[str, Any], claimed: bool = False) -> None:
         """Stores the case unless its reference is already there (the first body wins). `claimed`: the
@@ -173,6 +182,48 @@ class Outbox:
         )
         with self._engine.begin() as connection:
             connection.execute(forget)
+
+    def delivered_references(self, sender_key: str) -> List[str]:
+        """The references of this conversation's cases that reached the backend."""
+        delivered = select(_column.reference).where(
+            (_column.sender_key == sender_key) & _column.outcome.in_(("created", "already_there"))
+        )
+        with self._engine.connect() as connection:
+            return list(connection.execute(delivered).scalars())
+
+    def queue_erasures(self, references: List[str]) -> None:
+        if not references:
+            return
+        now = _now().isoformat()
+        with self._engine.begin() as connection:
+            insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            rows = [{"reference": reference, "next_attempt_at": now} for reference in references]
+            connection.execute(insert(erasures_table).values(rows).on_conflict_do_nothing())
+
+    def erasures_due(self, now: Optional[datetime] = None) -> List[tuple]:
+        """References whose erasure request is due, with their attempts so far."""
+        moment = (now or _now()).isoformat()
+        due = (
+            select(_erasure.reference, _erasure.attempts)
+            .where(_erasure.next_attempt_at <= moment)
+            .order_by(_erasure.reference)
+        )
+        with self._engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(due)]
+
+    def erasures_done(self, references: List[str]) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(erasures_table.delete().where(_erasure.reference.in_(references)))
+
+    def erasure_retry(self, reference: str, attempts: int) -> None:
+        delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
+        retry = (
+            update(erasures_table)
+            .where(_erasure.reference == reference)
+            .values(attempts=attempts + 1, next_attempt_at=(_now() + delay).isoformat())
+        )
+        with self._engine.begin() as connection:
+            connection.execute(retry)
 
     def purge_personal_data(self, older_than: timedelta, now: Optional[datetime] = None) -> int:
         """Drops the case body of delivered entries older than `older_than`; returns how many."""

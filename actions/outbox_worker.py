@@ -8,7 +8,7 @@ import os
 from datetime import timedelta
 
 from actions.backend_client import BackendClient
-from actions.delivery import deliver_due
+from actions.delivery import deliver_due, send_due_erasures
 from actions.outbox import Outbox
 
 logger = logging.getLogger("lotse.outbox_worker")
@@ -23,6 +23,7 @@ async def run_forever(interval_seconds: float, retention: timedelta) -> None:
         accepted = await deliver_due(outbox, client)
         if accepted:
             logger.info("delivered %d queued case(s)", accepted)
+        await send_due_erasures(outbox, client)
         purged = await asyncio.to_thread(outbox.purge_personal_data, retention)
         if purged:
             logger.info("removed personal data of %d delivered case(s) past retention", purged)

@@ -129,8 +129,16 @@ def rotate_token(settings: Settings, username: str) -> int:
 
 def retention(settings: Settings) -> int:
     upgrade_to_head(settings.database_url)
-    references = _with_sessions(settings, lambda sessions: run_retention(sessions, utc_now(), settings.retention_days))
-    print(f"anonymised {len(references)} closed ticket(s) older than {settings.retention_days} days")
+    references = _with_sessions(
+        settings,
+        lambda sessions: run_retention(
+            sessions, utc_now(), settings.retention_days, settings.open_ticket_retention_days
+        ),
+    )
+    print(
+        f"anonymised {len(references)} ticket(s): closed more than {settings.retention_days} days ago"
+        f" or open and created more than {settings.open_ticket_retention_days} days ago"
+    )
     days = settings.insights_retention_days
     purged = _with_sessions(settings, lambda sessions: purge_old_facts(sessions, utc_now().date(), days))
     print(f"deleted {purged} conversation fact(s) older than {days} days")

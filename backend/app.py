@@ -11,6 +11,7 @@ from sanic_ext import Extend
 from backend.api.errors import register_error_handlers
 from backend.api.guard import install_guard
 from backend.api.candidate_links import candidate_links_bp
+from backend.api.erasure_requests import erasure_requests_bp
 from backend.api.health import health_bp
 from backend.api.insights import insights_bp
 from backend.api.openapi_docs import describe_api
@@ -40,7 +41,9 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> App:
     app.ctx.clock = clock
     app.ctx.pause = asyncio.sleep  # the login delay; tests record it instead of waiting
     app.ctx.first_response_target = timedelta(hours=settings.first_response_target_hours)
-    app.blueprint([health_bp, tickets_bp, status_lookups_bp, candidate_links_bp, users_bp, insights_bp])
+    app.blueprint(
+        [health_bp, tickets_bp, status_lookups_bp, candidate_links_bp, users_bp, insights_bp, erasure_requests_bp]
+    )
     install_staff_ui(app)
     register_error_handlers(app)
     install_guard(app)

@@ -1,9 +1,19 @@
 """Validated input (pydantic 2): request bodies and query parameters; unknown keys are refused everywhere."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from backend.domain.case_values import QualificationType, RecognitionStatus
 from backend.domain.checklist import ItemState
@@ -21,8 +31,24 @@ Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 
 
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul_characters(cls, value: Any) -> Any:
+        """PostgreSQL cannot store a NUL character in text (schemathesis found the 500 it caused)."""
+        if _holds_nul(value):
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 def _pre_check_org(value: str) -> str:

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     first_response_target_hours: int = Field(default=48, ge=1, le=24 * 30)
     retention_days: int = Field(default=180, ge=1)
     insights_retention_days: int = Field(default=396, ge=1)  # anonymised conversation facts: 13 months
+    # a ticket never closed is anonymised this many days after it was created (an abandoned case)
+    open_ticket_retention_days: int = Field(default=365, ge=1)
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
     # the bot's knowledge files, read as data (never imported): labels (checklist, municipalities) and
     # the admins' list of facts to update (facts.yml)

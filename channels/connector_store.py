@@ -2,37 +2,34 @@
 
 Holds Teams conversation references (for proactive notices), WhatsApp service-window times,
 offered choices and language choices, and payloads too long for a provider's button id.
-Keys that would identify a person (phone numbers, chat ids) are stored only as hashes.
+Keys that would identify a person (phone numbers, chat ids) are stored only as keyed pseudonyms
+(`state_store.local_state`); "delete my data" removes every entry of the conversation.
 """
 
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any, Optional
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from state_store.local_state import private_file, pseudonym, var_dir
+
 STORE_FILE_NAME = "channels.sqlite3"
-
-
-def var_dir() -> Path:
-    return Path(os.environ.get("LOTSE_VAR_DIR") or REPO_ROOT / "var")
+__all__ = ["ConnectorStore", "PayloadRefs", "pseudonymous_key", "var_dir"]
 
 
 def pseudonymous_key(identifier: str) -> str:
-    """A stable key for a person's identifier that does not reveal it."""
-    return hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:32]
+    """A stable key for a person's identifier that does not reveal it (a keyed HMAC, not a plain hash)."""
+    return pseudonym(identifier, "connector")
 
 
 class ConnectorStore:
     """A JSON value per (namespace, key); safe to share between threads of one process."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(str(private_file(path)), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS entries ("
@@ -57,6 +54,18 @@ class ConnectorStore:
                 "INSERT OR REPLACE INTO entries (namespace, key, value) VALUES (?, ?, ?)",
                 (namespace, key, json.dumps(value)),
             )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def forget_conversation(self, sender_id: str) -> int:
+        """Removes every entry kept for this conversation, under its id or its pseudonym; returns how many."""
+        with self._lock:
+            cursor = self._db.execute(
+                "DELETE FROM entries WHERE key IN (?, ?)", (sender_id, pseudonymous_key(sender_id))
+            )
+        return int(cursor.rowcount)
 
 
 class PayloadRefs:

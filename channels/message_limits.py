@@ -11,11 +11,12 @@ notation, e.g. `30/minute;300/hour`.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 from functools import lru_cache
 
 from limits import RateLimitItem, parse_many, storage, strategies
+
+from state_store.local_state import pseudonym
 
 DEFAULT_RATE = "30/minute;300/hour"
 DEFAULT_STORAGE = "memory://"
@@ -54,7 +55,7 @@ class MessageLimiter:
 
 def _pseudonym(client: str) -> str:
     """The storage (Redis in production) never holds a phone number or chat id in clear."""
-    return hashlib.sha256(f"lotse-message-limit:{client}".encode()).hexdigest()[:32]
+    return pseudonym(client, "message-limit")[:32]
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 
 from bot.language import normalise_language
 from channels.client_address import ClientKeys
+from channels.erasure import carry_out_erasure
 from channels.message_limits import MessageLimiter, shared_limiter
 from channels.status_notices.conversations import tell_untold
 from channels.status_notices.store import shared_store
@@ -87,6 +88,7 @@ class HardenedRestInput(InputChannel):
             try:
                 await tell_untold(request.app, shared_store(), message)
                 await on_new_message(message)
+                await carry_out_erasure(request.app, sender)
             except CancelledError:
                 logger.error("rest: handling a message timed out")
                 return _error(503, "timeout", "The assistant took too long to answer. Please try again.")

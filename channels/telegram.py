@@ -24,6 +24,7 @@ from channels.connector_texts import connector_text, language_from_tag
 from channels.inbound_dedup import RecentDeliveries
 from channels.message_limits import MessageLimiter, shared_limiter
 from channels.outgoing_http import ProviderCallError, ProviderHttpClient
+from channels.erasure import with_erasure
 from channels.status_notices.conversations import with_status_notices
 from channels.status_notices.store import shared_store
 from channels.webhook_requests import json_object
@@ -185,7 +186,10 @@ class TelegramInput(RasaTelegramInput):
             update = json_object(request)
             if self.deliveries.first_time(update.get("update_id")):
                 try:
-                    await self._handle_update(update, with_status_notices(request.app, shared_store(), on_new_message))
+                    await self._handle_update(
+                        update,
+                        with_status_notices(request.app, shared_store(), with_erasure(request.app, on_new_message)),
+                    )
                 except Exception:  # Telegram would redeliver on an error status; the turn is lost either way
                     logger.exception("Handling a Telegram update failed")
             return response.text("ok")

@@ -27,6 +27,7 @@ from channels.connector_texts import connector_label, connector_text
 from channels.inbound_dedup import RecentDeliveries
 from channels.message_limits import MessageLimiter, shared_limiter
 from channels.outgoing_http import ProviderHttpClient
+from channels.erasure import with_erasure
 from channels.status_notices.conversations import with_status_notices
 from channels.status_notices.store import shared_store
 
@@ -313,7 +314,9 @@ class WhatsAppInput(InputChannel):
             if not signature_matches(raw_body, request.headers.get("X-Hub-Signature-256"), self.settings.app_secret):
                 logger.warning("Rejected WhatsApp webhook: signature missing or wrong")
                 return response.text("unauthorized", status=HTTPStatus.UNAUTHORIZED)
-            await self._handle_payload(raw_body, with_status_notices(request.app, shared_store(), on_new_message))
+            await self._handle_payload(
+                raw_body, with_status_notices(request.app, shared_store(), with_erasure(request.app, on_new_message))
+            )
             return response.text("ok")
 
         @whatsapp_webhook.listener("after_server_stop")

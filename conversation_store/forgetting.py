@@ -1,19 +1,22 @@
-"""Rasa's SQL tracker store (SQLite in the embedded default, PostgreSQL in production) that
-honours "delete my data" and can drop conversations that ended long ago.
+"""Rasa's SQL tracker store (SQLite in the embedded default, PostgreSQL in production) that can
+forget a conversation on request and drop conversations that ended long ago.
 
-The deletion happens when Rasa saves the turn in which `action_delete_my_data` ran: the store
-holds the conversation lock then, so no later event of that turn can bring old events back
-(deleting from inside the action would not work: Rasa appends the turn's events afterwards)."""
+"Delete my data" is an explicit operation (`forget_requested`), called by the channels once the turn
+in which `action_delete_my_data` ran is stored (channels/erasure.py): deleting from inside the action
+would not work, since Rasa appends the turn's events after the action returns."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, List, Optional
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from state_store.local_state import private_file
 
 DELETION_ACTION = "action_delete_my_data"
 
@@ -29,15 +32,29 @@ def events_after_deletion(tracker: DialogueStateTracker) -> Optional[List[Event]
     return events[positions[-1] + 1 :] if positions else None
 
 
+async def forget_requested(store: TrackerStore, sender_id: str) -> Optional[DialogueStateTracker]:
+    """Carries out a "delete my data" stored in the conversation: every event up to the latest
+    `action_delete_my_data` is deleted, the events after it stay. Returns the conversation as it was
+    (so the caller can forget what else it names), None when no deletion was waiting. The caller holds
+    the conversation's lock."""
+    tracker = await store.retrieve_full_tracker(sender_id)
+    kept = events_after_deletion(tracker) if tracker is not None else None
+    if tracker is None or kept is None:
+        return None
+    sql_store = getattr(store, "_tracker_store", store)  # Rasa wraps the configured store
+    if not isinstance(sql_store, ForgettingSQLTrackerStore):
+        raise TypeError(f"{type(sql_store).__name__} cannot forget a conversation")
+    sql_store.delete_conversation(sender_id)
+    slots = sql_store.domain.slots if sql_store.domain else None
+    await sql_store.save(DialogueStateTracker.from_events(sender_id, kept, slots=slots))
+    return tracker
+
+
 class ForgettingSQLTrackerStore(SQLTrackerStore):
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        kept = events_after_deletion(tracker)
-        if kept is None:
-            await super().save(tracker)
-            return
-        self.delete_conversation(tracker.sender_id)
-        slots = self.domain.slots if self.domain else None
-        await super().save(DialogueStateTracker.from_events(tracker.sender_id, kept, slots=slots))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
+            private_file(Path(str(kwargs["db"])))  # conversations hold personal data: owner only
+        super().__init__(*args, **kwargs)
 
     def delete_conversation(self, sender_id: str) -> int:
         """Removes every event of the conversation (all its sessions); returns how many."""

@@ -15,6 +15,8 @@ from typing import Any, Sequence
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from state_store.local_state import private_file
+
 STATE_URL_VARIABLE = "LOTSE_BOT_STATE_URL"
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 SCHEMA_LOCK_KEY = 0x4C6F747365  # pg_advisory_xact_lock: replicas starting together create tables one at a time
@@ -45,7 +47,7 @@ def engine_for(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         raise ValueError(f"unsupported database for the bot's state: {parsed.get_backend_name()}")
     if parsed.database:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(parsed.database))
     engine = create_engine(parsed, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
     _take_the_write_lock_first(engine)
     return engine

@@ -10,6 +10,7 @@ from sanic.response import HTTPResponse, json
 
 from backend.api import requests as req
 from backend.api.openapi_docs import json_body
+from backend.api.response_docs import answers
 from backend.domain.permissions import Action
 from backend.schemas import Strict
 from backend.services import candidate_links
@@ -36,6 +37,7 @@ def link_limits(request: Request) -> candidate_links.LinkLimits:
 
 @candidate_links_bp.post("/candidate-links/resolve", ctx_action=Action.CANDIDATE_LINK_RESOLVE)
 @json_body(LinkCodeResolution)
+@answers(200, "CandidateView")
 async def resolve(request: Request) -> HTTPResponse:
     """The candidate's view (status and their own missing documents) for a link code: 200; the same
     404 for an unknown, revoked or malformed code; 429 after too many wrong codes."""
@@ -54,6 +56,7 @@ async def resolve(request: Request) -> HTTPResponse:
 
 
 @candidate_links_bp.post("/tickets/<reference>/candidate-link", ctx_action=Action.TICKET_LINK_CODE)
+@answers(200, "CandidateLinkCode")
 async def regenerate(request: Request, reference: str) -> HTTPResponse:
     """Issue a new link code for the candidate; the previous one stops working at once."""
     async with req.transaction(request) as session:
@@ -64,6 +67,7 @@ async def regenerate(request: Request, reference: str) -> HTTPResponse:
 
 
 @candidate_links_bp.delete("/tickets/<reference>/candidate-link", ctx_action=Action.TICKET_LINK_CODE)
+@answers(200, "CandidateLinkCode")
 async def revoke(request: Request, reference: str) -> HTTPResponse:
     """Revoke the link code: the candidate can no longer see the case until a new one is issued."""
     async with req.transaction(request) as session:

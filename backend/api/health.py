@@ -3,11 +3,13 @@ from sanic.response import HTTPResponse, json
 from sqlalchemy import text
 
 from backend.services.insights import last_fact_at
+from backend.api.response_docs import answers
 
 health_bp = Blueprint("health", url_prefix="/api/v1")
 
 
 @health_bp.get("/health", ctx_public=True)
+@answers(200, "Health")
 async def health(request: Request) -> HTTPResponse:
     """Liveness, database reachability, and when the latest conversation fact arrived."""
     async with request.app.ctx.sessions() as session:

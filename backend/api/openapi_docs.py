@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sanic_ext import openapi
 
 from backend.api.requests import App
+from backend.api.response_docs import RESPONSE_SCHEMAS
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 _schemas: dict[str, Any] = {}
@@ -25,6 +26,6 @@ def json_body(model: type[BaseModel]) -> Callable[[Handler], Handler]:
 
 def describe_api(app: App) -> None:
     app.ext.openapi.describe("Lotse partners' backend", version="1")
-    app.ext.openapi.raw({"components": {"schemas": _schemas}})  # type: ignore[no-untyped-call]
+    app.ext.openapi.raw({"components": {"schemas": _schemas | RESPONSE_SCHEMAS}})  # type: ignore[no-untyped-call]
     app.ext.openapi.add_security_scheme("token", "http", bearer_format="opaque", description="API token")
     app.ext.openapi.secured("token")

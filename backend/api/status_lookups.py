@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse, json
 
 from backend.api import requests as req
 from backend.api.openapi_docs import json_body
+from backend.api.response_docs import answers
 from backend.domain.permissions import Action
 from backend.schemas import Reference, Strict
 from backend.services.errors import ApiError, not_found
@@ -30,6 +31,7 @@ class StatusLookup(Strict):
 
 @status_lookups_bp.post("/", ctx_action=Action.STATUS_LOOKUP, strict_slashes=False)
 @json_body(StatusLookup)
+@answers(200, "TicketStatus")
 async def look_up_status(request: Request) -> HTTPResponse:
     """Status of a case for its owner: 200 for the right pair, the same 404 for an unknown
     reference or a wrong e-mail, 429 after too many failed proofs for the reference by this

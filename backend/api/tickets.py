@@ -6,6 +6,7 @@ from sanic.response import HTTPResponse, json
 
 from backend.api import requests as req
 from backend.api.openapi_docs import json_body
+from backend.api.response_docs import answers
 from backend.domain.permissions import Action
 from backend.schemas import (
     AssigneeUpdate,
@@ -29,6 +30,7 @@ _checklist_item = TypeAdapter(SnakeId)
 
 @tickets_bp.post("/", ctx_action=Action.TICKET_CREATE, strict_slashes=False)
 @json_body(TicketSubmission)
+@answers(201, "Ticket")
 async def create_ticket(request: Request) -> HTTPResponse:
     """Receive a case from the bot (idempotent on the reference)."""
     submission = req.body(request, TicketSubmission)
@@ -39,6 +41,7 @@ async def create_ticket(request: Request) -> HTTPResponse:
 
 
 @tickets_bp.get("/", ctx_action=Action.TICKET_LIST, strict_slashes=False)
+@answers(200, "TicketPage")
 async def list_tickets(request: Request) -> HTTPResponse:
     """List the tickets the caller's organisation may see, filtered and paginated."""
     filters = req.query(request, TicketQuery)
@@ -50,6 +53,7 @@ async def list_tickets(request: Request) -> HTTPResponse:
 
 
 @tickets_bp.get("/<reference>", ctx_action=Action.TICKET_READ)
+@answers(200, "Ticket")
 async def read_ticket(request: Request, reference: str) -> HTTPResponse:
     """One ticket."""
     async with req.transaction(request) as session:
@@ -58,6 +62,7 @@ async def read_ticket(request: Request, reference: str) -> HTTPResponse:
 
 
 @tickets_bp.get("/<reference>/status", ctx_action=Action.TICKET_STATUS)
+@answers(200, "TicketStatus")
 async def ticket_status(request: Request, reference: str) -> HTTPResponse:
     """Status only, for the bot."""
     async with req.transaction(request) as session:
@@ -67,6 +72,7 @@ async def ticket_status(request: Request, reference: str) -> HTTPResponse:
 
 @tickets_bp.post("/<reference>/transitions", ctx_action=Action.TICKET_TRANSITION)
 @json_body(TransitionRequest)
+@answers(200, "Ticket")
 async def transition(request: Request, reference: str) -> HTTPResponse:
     """Move the ticket to another status."""
     change = req.body(request, TransitionRequest)
@@ -80,6 +86,7 @@ async def transition(request: Request, reference: str) -> HTTPResponse:
 
 @tickets_bp.put("/<reference>/checklist/<item>", ctx_action=Action.TICKET_CHECKLIST)
 @json_body(ChecklistUpdate)
+@answers(200, "Ticket")
 async def set_checklist_item(request: Request, reference: str, item: str) -> HTTPResponse:
     """Set the state of one checklist item (adds the item if the case lacked it)."""
     update = req.body(request, ChecklistUpdate)
@@ -95,6 +102,7 @@ async def set_checklist_item(request: Request, reference: str, item: str) -> HTT
 
 @tickets_bp.put("/<reference>/no-prospect", ctx_action=Action.TICKET_ASSESS)
 @json_body(NoProspect)
+@answers(200, "Ticket")
 async def set_no_prospect(request: Request, reference: str) -> HTTPResponse:
     """Record the no-prospect assessment with its reasons."""
     assessment = req.body(request, NoProspect)
@@ -107,6 +115,7 @@ async def set_no_prospect(request: Request, reference: str) -> HTTPResponse:
 
 
 @tickets_bp.get("/<reference>/comments", ctx_action=Action.TICKET_READ)
+@answers(200, "CommentList")
 async def list_comments(request: Request, reference: str) -> HTTPResponse:
     """Internal comments, oldest first."""
     async with req.transaction(request) as session:
@@ -117,6 +126,7 @@ async def list_comments(request: Request, reference: str) -> HTTPResponse:
 
 @tickets_bp.post("/<reference>/comments", ctx_action=Action.TICKET_COMMENT)
 @json_body(CommentCreate)
+@answers(201, "Comment")
 async def add_comment(request: Request, reference: str) -> HTTPResponse:
     """Add an internal comment."""
     comment_in = req.body(request, CommentCreate)
@@ -131,6 +141,7 @@ async def add_comment(request: Request, reference: str) -> HTTPResponse:
 
 @tickets_bp.put("/<reference>/assignee", ctx_action=Action.TICKET_ASSIGN)
 @json_body(AssigneeUpdate)
+@answers(200, "Ticket")
 async def assign(request: Request, reference: str) -> HTTPResponse:
     """Assign the ticket to a user of the pre-check organisation, or unassign it (null)."""
     assignment = req.body(request, AssigneeUpdate)
@@ -144,6 +155,7 @@ async def assign(request: Request, reference: str) -> HTTPResponse:
 
 @tickets_bp.post("/<reference>/routing", ctx_action=Action.TICKET_REROUTE)
 @json_body(RerouteRequest)
+@answers(200, "Ticket")
 async def reroute(request: Request, reference: str) -> HTTPResponse:
     """Re-route the pre-check to another organisation, with a reason."""
     change = req.body(request, RerouteRequest)
@@ -151,11 +163,12 @@ async def reroute(request: Request, reference: str) -> HTTPResponse:
     async with req.transaction(request) as session:
         caller = req.principal(request)
         ticket = await ticket_for(session, caller, reference, Action.TICKET_REROUTE)
-        tickets.reroute(session, caller, ticket, change, clocks)
+        await tickets.reroute(session, caller, ticket, change, clocks)
         return json(ticket_json(ticket, clocks.now))
 
 
 @tickets_bp.get("/<reference>/audit", ctx_action=Action.TICKET_READ)
+@answers(200, "AuditTrail")
 async def audit_trail(request: Request, reference: str) -> HTTPResponse:
     """The ticket's audit trail (read-only: no route changes it)."""
     async with req.transaction(request) as session:
@@ -165,6 +178,7 @@ async def audit_trail(request: Request, reference: str) -> HTTPResponse:
 
 
 @tickets_bp.post("/<reference>/erasure", ctx_action=Action.TICKET_ERASE)
+@answers(200, "Ticket")
 async def erase_personal_data(request: Request, reference: str) -> HTTPResponse:
     """Deletion request: remove the case's personal data now (admin)."""
     now = req.now(request)

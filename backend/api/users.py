@@ -7,6 +7,7 @@ from sanic.response import HTTPResponse, json
 
 from backend.api import requests as req
 from backend.api.openapi_docs import json_body
+from backend.api.response_docs import answers
 from backend.domain.permissions import Action
 from backend.schemas import UserCreate
 from backend.services import accounts
@@ -17,6 +18,7 @@ users_bp = Blueprint("users", url_prefix="/api/v1/users")
 
 
 @users_bp.get("/", ctx_action=Action.USER_LIST, strict_slashes=False)
+@answers(200, "UserList")
 async def list_users(request: Request) -> HTTPResponse:
     """Users of the admin's organisation."""
     caller = req.principal(request)
@@ -27,6 +29,7 @@ async def list_users(request: Request) -> HTTPResponse:
 
 @users_bp.post("/", ctx_action=Action.USER_CREATE, strict_slashes=False)
 @json_body(UserCreate)
+@answers(201, "CreatedUser")
 async def create_user(request: Request) -> HTTPResponse:
     """Create a user in the admin's organisation; the password and token are shown only here."""
     caller = req.principal(request)
@@ -52,6 +55,7 @@ async def create_user(request: Request) -> HTTPResponse:
 
 
 @users_bp.post("/<username>/deactivate", ctx_action=Action.USER_DEACTIVATE)
+@answers(200, "User")
 async def deactivate_user(request: Request, username: str) -> HTTPResponse:
     """Deactivate a user of the admin's organisation (and revoke their tokens)."""
     caller = req.principal(request)
@@ -64,6 +68,7 @@ async def deactivate_user(request: Request, username: str) -> HTTPResponse:
 
 
 @users_bp.post("/<username>/tokens/revoke", ctx_action=Action.USER_REVOKE_TOKENS)
+@answers(200, "TokensRevoked")
 async def revoke_tokens(request: Request, username: str) -> HTTPResponse:
     """Revoke every API token of a user of the admin's organisation."""
     caller = req.principal(request)

@@ -97,6 +97,8 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None]
     personal_data_removed_at: Mapped[datetime | None]
     personal_data_removal_kind: Mapped[str | None] = mapped_column(String(32))
+    # the person asked the bot to erase their data after the case was forwarded: staff decide (Art. 17(3) GDPR)
+    erasure_requested_at: Mapped[datetime | None]
 
     assignee: Mapped[User | None] = relationship(lazy="joined")
     checklist: Mapped[list["ChecklistItem"]] = relationship(

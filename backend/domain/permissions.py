@@ -26,6 +26,7 @@ class Action(StrEnum):
     TICKET_STATUS = "ticket.status"
     STATUS_LOOKUP = "status.lookup"  # an employer proving ownership with the case's e-mail, via the bot
     CANDIDATE_LINK_RESOLVE = "candidate_link.resolve"  # the candidate's view of a case, by link code, via the bot
+    ERASURE_REQUEST = "erasure.request"  # a person's "delete my data" in the chat, via the bot
     TICKET_LIST = "ticket.list"
     TICKET_READ = "ticket.read"
     TICKET_TRANSITION = "ticket.transition"
@@ -75,6 +76,7 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
         Action.STATUS_LOOKUP: Scope.ANY,
         Action.CANDIDATE_LINK_RESOLVE: Scope.ANY,
         Action.INSIGHTS_REPORT: Scope.ANY,
+        Action.ERASURE_REQUEST: Scope.ANY,
     },
     Role.STAFF: _STAFF,
     Role.ADMIN: _STAFF

@@ -1,14 +1,15 @@
-"""Removing personal data: after the retention period (job) or on a deletion request (admin)."""
+"""Removing personal data: after the retention period (job), on a deletion request (admin) or on the
+person's own request through the bot (`backend.services.erasure_requests`)."""
 
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.database.engine import Sessions
 from backend.database.models import Comment, Ticket
-from backend.domain.personal_data import anonymised_case
+from backend.domain.personal_data import anonymised_case, coded_reasons
 from backend.domain.statuses import Status
 from backend.services import audit, forwarding
 from backend.services.tickets import search_text
@@ -16,7 +17,9 @@ from backend.services.tickets import search_text
 
 class RemovalKind(StrEnum):
     RETENTION = "retention"
+    RETENTION_OPEN = "retention_open"  # a case never closed, past the open-ticket retention period
     DELETION_REQUEST = "deletion_request"
+    PERSON_REQUEST = "person_request"  # the person's "delete my data" in the chat
 
 
 async def remove_personal_data(
@@ -27,6 +30,7 @@ async def remove_personal_data(
     kept, removed_fields = anonymised_case(ticket.case_data)
     ticket.case_data = kept
     ticket.candidate_link_digest = None
+    ticket.no_prospect_reasons = coded_reasons(ticket.no_prospect_reasons)
     ticket.search_text = search_text(ticket.reference, kept)
     ticket.personal_data_removed_at = now
     ticket.personal_data_removal_kind = kind.value
@@ -46,19 +50,23 @@ async def remove_personal_data(
     )
 
 
-async def run_retention(sessions: Sessions, now: datetime, retention_days: int) -> list[str]:
-    """Anonymises every closed ticket whose closing is older than the retention period.
+async def run_retention(
+    sessions: Sessions, now: datetime, retention_days: int, open_retention_days: int | None = None
+) -> list[str]:
+    """Anonymises every closed ticket whose closing is older than the retention period and, with
+    `open_retention_days`, every ticket never closed that was created longer ago than that.
 
     Returns the references it anonymised.
     """
-    cutoff = now - timedelta(days=retention_days)
-    due = (
-        select(Ticket)
-        .where(Ticket.status == Status.CLOSED, Ticket.closed_at <= cutoff, Ticket.personal_data_removed_at.is_(None))
-        .order_by(Ticket.id)
-    )
+    closed_due = (Ticket.status == Status.CLOSED) & (Ticket.closed_at <= now - timedelta(days=retention_days))
+    due_rule: ColumnElement[bool] = closed_due
+    if open_retention_days is not None:
+        open_due = (Ticket.status != Status.CLOSED) & (Ticket.created_at <= now - timedelta(days=open_retention_days))
+        due_rule = or_(closed_due, open_due)
+    due = select(Ticket).where(due_rule, Ticket.personal_data_removed_at.is_(None)).order_by(Ticket.id)
     async with sessions() as session, session.begin():
         tickets = list((await session.scalars(due)).unique().all())
         for ticket in tickets:
-            await remove_personal_data(session, ticket, RemovalKind.RETENTION, audit.SYSTEM_RETENTION_ACTOR, now)
+            kind = RemovalKind.RETENTION if ticket.status == Status.CLOSED else RemovalKind.RETENTION_OPEN
+            await remove_personal_data(session, ticket, kind, audit.SYSTEM_RETENTION_ACTOR, now)
     return [ticket.reference for ticket in tickets]

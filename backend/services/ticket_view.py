@@ -47,6 +47,7 @@ def ticket_json(ticket: Ticket, now: datetime) -> dict[str, Any]:
             if ticket.personal_data_removed_at
             else None
         ),
+        "erasure_requested_at": _iso(ticket.erasure_requested_at),
     }
 
 

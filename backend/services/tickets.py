@@ -14,6 +14,7 @@ from backend.database.models import ChecklistItem, Comment, Ticket, User
 from backend.domain.candidate_link import link_digest
 from backend.domain.checklist import ItemState
 from backend.domain.organisations import DEFAULT_PRE_CHECK_ORG, ORGANISATIONS, RECEIVING_ORG
+from backend.domain.personal_data import coded_reasons
 from backend.domain.permissions import Action, Role
 from backend.domain.statuses import REROUTABLE, TRANSITIONS, Party, Status, allowed_outcomes, allowed_targets
 from backend.schemas import NoProspect, RerouteRequest, TicketQuery, TicketSubmission, TransitionRequest
@@ -157,6 +158,7 @@ async def transition(
     _check_outcome(origin, request)
     _apply_status(ticket, request, now)
     status_notices.enqueue(session, ticket, now)
+    reason_comment_id = await _reason_as_comment(session, principal, ticket, request.reason, now)
     audit.record(
         session,
         subject_type="ticket",
@@ -165,9 +167,22 @@ async def transition(
         actor=principal.username,
         at=now,
         before={"status": origin.value},
-        after={"status": ticket.status, "outcome": ticket.outcome, "reason": request.reason},
+        after={"status": ticket.status, "outcome": ticket.outcome, "reason_comment_id": reason_comment_id},
     )
     return ticket
+
+
+async def _reason_as_comment(
+    session: AsyncSession, principal: Principal, ticket: Ticket, reason: str | None, now: datetime
+) -> int | None:
+    """A clerk's reason in their own words may name a person: it becomes a comment, which anonymisation
+    blanks, and the append-only audit trail keeps only the comment's id (codes there, text where it can go)."""
+    if not reason:
+        return None
+    comment = Comment(ticket_id=ticket.id, author_id=principal.user_id, body=reason, created_at=now)
+    session.add(comment)
+    await session.flush()
+    return comment.id
 
 
 def _apply_status(ticket: Ticket, request: TransitionRequest, now: datetime) -> None:
@@ -210,7 +225,7 @@ async def set_checklist_item(
 def set_no_prospect(
     session: AsyncSession, principal: Principal, ticket: Ticket, assessment: NoProspect, now: datetime
 ) -> None:
-    before = {"flag": ticket.no_prospect_flag, "reasons": ticket.no_prospect_reasons}
+    before = _coded_assessment(ticket.no_prospect_flag, ticket.no_prospect_reasons)
     ticket.no_prospect_flag = assessment.flag
     ticket.no_prospect_reasons = list(assessment.reasons)
     ticket.updated_at = now
@@ -222,8 +237,14 @@ def set_no_prospect(
         actor=principal.username,
         at=now,
         before=before,
-        after=assessment.model_dump(mode="json"),
+        after=_coded_assessment(assessment.flag, assessment.reasons),
     )
+
+
+def _coded_assessment(flag: bool, reasons: list[Any]) -> dict[str, Any]:
+    """For the audit trail: the reason codes, and only how many reasons were a clerk's own words."""
+    codes = coded_reasons(reasons)
+    return {"flag": flag, "reasons": codes, "own_reasons": len(reasons) - len(codes)}
 
 
 async def add_comment(session: AsyncSession, principal: Principal, ticket: Ticket, body: str, now: datetime) -> Comment:
@@ -274,7 +295,7 @@ async def assign(
     return ticket
 
 
-def reroute(
+async def reroute(
     session: AsyncSession, principal: Principal, ticket: Ticket, request: RerouteRequest, clocks: Clocks
 ) -> Ticket:
     """Hands the pre-check to another organisation; an unanswered ticket gets a fresh target there."""
@@ -290,6 +311,7 @@ def reroute(
     if ticket.first_responded_at is None:
         ticket.first_response_due_at = clocks.now + clocks.first_response_target
     ticket.updated_at = clocks.now
+    reason_comment_id = await _reason_as_comment(session, principal, ticket, request.reason, clocks.now)
     audit.record(
         session,
         subject_type="ticket",
@@ -298,7 +320,7 @@ def reroute(
         actor=principal.username,
         at=clocks.now,
         before=before,
-        after={"pre_check_org": target.id, "reason": request.reason},
+        after={"pre_check_org": target.id, "reason_comment_id": reason_comment_id},
     )
     return ticket
 

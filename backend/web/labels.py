@@ -262,7 +262,9 @@ class Labels:
         formatters: dict[str, Callable[[Any], str] | None] = {
             "status": self.status,
             "outcome": self.outcome,
-            "reason": str,
+            "reason": str,  # entries written before reasons moved to the comments
+            "reason_comment_id": None,  # the reason is a comment in the list above
+            "own_reasons": self.number,
             "pre_check_org": self.organisation,
             "assignee": str,
             "checklist": self._checklist_summary,

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
-from channels.connector_store import var_dir
+from state_store.local_state import private_file, var_dir
 
 STORE_FILE_NAME = "status_notices.sqlite3"
 KEPT_FOR = timedelta(days=30)
@@ -48,9 +48,8 @@ class NoticeStore:
     """Safe to share between the threads of one process; several processes may open the file."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+        self._db = sqlite3.connect(str(private_file(path)), check_same_thread=False, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
         for statement in _SCHEMA:
             self._db.execute(statement)
@@ -109,6 +108,14 @@ class NoticeStore:
                 "INSERT OR REPLACE INTO conversations (reference, channel, sender_id, seen_at) VALUES (?, ?, ?, ?)",
                 (reference, conversation.channel, conversation.sender_id, _now().isoformat()),
             )
+
+    def forget_conversation(self, sender_id: str, references: Iterable[str]) -> None:
+        """ "Delete my data": which cases this conversation opened, and the notices of those cases."""
+        with self._lock:
+            self._db.execute("DELETE FROM conversations WHERE sender_id = ?", (sender_id,))
+            for reference in dict.fromkeys(references):
+                self._db.execute("DELETE FROM notices WHERE reference = ?", (reference,))
+                self._db.execute("DELETE FROM conversations WHERE reference = ?", (reference,))
 
     def conversation_of(self, reference: str) -> Optional[Conversation]:
         with self._lock:

@@ -17,6 +17,7 @@ from channels.connector_store import ConnectorStore
 from channels.connector_texts import connector_text, language_from_tag
 from channels.inbound_dedup import RecentDeliveries
 from channels.outgoing_http import ProviderCallError, ProviderHttpClient
+from channels.erasure import with_erasure
 from channels.status_notices.conversations import with_status_notices
 from channels.status_notices.store import shared_store
 from channels.teams.activities import (
@@ -158,7 +159,10 @@ class TeamsInput(InputChannel):
                 logger.warning("Rejected Bot Framework activity from another tenant")
                 return response.json({"error": "forbidden"}, status=HTTPStatus.FORBIDDEN)
             if activity.get("type") == "message" and self.deliveries.first_time(delivery_key(activity)):
-                await self._handle_message(activity, with_status_notices(request.app, shared_store(), on_new_message))
+                await self._handle_message(
+                    activity,
+                    with_status_notices(request.app, shared_store(), with_erasure(request.app, on_new_message)),
+                )
             return response.json({}, status=HTTPStatus.OK)
 
         @teams_webhook.listener("after_server_stop")

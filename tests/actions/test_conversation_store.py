@@ -27,7 +27,12 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from conversation_store.forgetting import ForgettingSQLTrackerStore, retention_cutoff, store_from_endpoints
+from conversation_store.forgetting import (
+    ForgettingSQLTrackerStore,
+    forget_requested,
+    retention_cutoff,
+    store_from_endpoints,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 POSTGRES_SERVER = os.environ.get("LOTSE_TEST_POSTGRES_SERVER", "postgres@127.0.0.1:5432")
@@ -106,8 +111,13 @@ async def test_delete_my_data_removes_every_earlier_event_of_the_conversation(
     await save(store, domain, "bystander", intake_turns(now))
     assert any(EMAIL in row for row in stored_rows(store, "employer"))
     await save(store, domain, "employer", intake_turns(now) + deletion_turn(now + 10))
+    assert any(EMAIL in row for row in stored_rows(store, "employer")), "saving a turn deletes nothing by itself"
+    forgotten = await forget_requested(store, "employer")
+    assert forgotten is not None and forgotten.get_slot("contact_email") is None
+    assert any(event.get("value") == EMAIL for event in (e.as_dict() for e in forgotten.events))
     rows = stored_rows(store, "employer")
     assert rows and not any(EMAIL in row or "löschen" in row for row in rows)
+    assert await forget_requested(store, "employer") is None, "nothing waits once it is carried out"
     tracker = await store.retrieve_full_tracker("employer")
     assert tracker is not None and tracker.get_slot("contact_email") is None
     assert any(EMAIL in row for row in stored_rows(store, "bystander")), "only the asking conversation is deleted"
@@ -118,6 +128,7 @@ async def test_the_conversation_goes_on_normally_after_the_deletion(
 ) -> None:
     now = time.time()
     await save(store, domain, "employer", intake_turns(now) + deletion_turn(now + 10))
+    await forget_requested(store, "employer")
     tracker = await store.retrieve("employer")
     assert tracker is not None
     later = UserUttered("Hallo", {"name": "greet", "confidence": 0.99}, timestamp=now + 30)
@@ -193,3 +204,19 @@ async def test_the_retention_period_is_configurable(tmp_path: Path, domain: Doma
     )
     assert job.returncode == 0, job.stderr
     assert stored_rows(store, "ten-days-old") == []
+
+
+async def test_a_conversation_that_never_asked_is_not_touched(store: ForgettingSQLTrackerStore, domain: Domain) -> None:
+    await save(store, domain, "employer", intake_turns(time.time()))
+    assert await forget_requested(store, "employer") is None
+    assert await forget_requested(store, "nobody") is None
+    assert any(EMAIL in row for row in stored_rows(store, "employer"))
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path, domain: Domain) -> None:
+    old_umask = os.umask(0o022)
+    try:
+        ForgettingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "conversations.sqlite3"))
+    finally:
+        os.umask(old_umask)
+    assert (tmp_path / "conversations.sqlite3").stat().st_mode & 0o777 == 0o600

@@ -108,6 +108,10 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, int]]] = {
     ("POST", "api/v1/candidate-links/resolve"): _same(
         {"bot": 404, "hwk": 403, "hwk_admin": 403, "zentralstelle": 403, "zentralstelle_admin": 403}
     ),
+    # a person's "delete my data" through the bot: only the bot passes it on (an unknown reference: 200, "unknown")
+    ("POST", "api/v1/erasure-requests"): _same(
+        {"bot": 200, "hwk": 403, "hwk_admin": 403, "zentralstelle": 403, "zentralstelle_admin": 403}
+    ),
     ("POST", f"{T}/candidate-link"): PRE_CHECK_EDIT,
     ("DELETE", f"{T}/candidate-link"): PRE_CHECK_EDIT,
     ("GET", "api/v1/users"): _same(
@@ -257,6 +261,7 @@ def _body(method: str, path: str, caller: str, world: World) -> dict[str, Any] |
                 }
             ]
         },
+        "api/v1/erasure-requests": {"references": [world.reference()]},
     }
     return bodies.get(path) if method in ("POST", "PUT") else None
 

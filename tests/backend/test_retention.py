@@ -100,6 +100,6 @@ async def test_the_retention_command_anonymises_old_closed_tickets(
     clock.now = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)  # long before any real "now" minus 180 days
     await _closed_ticket_with_comment(api, clock)
     assert await asyncio.to_thread(retention_command, settings) == 0
-    assert "anonymised 1 closed ticket(s) older than 180 days" in capsys.readouterr().out
+    assert "anonymised 1 ticket(s): closed more than 180 days ago" in capsys.readouterr().out
     ticket = await api.call("hwk", "GET", TICKET, 200)
     assert ticket["case"] == RETAINED_CASE

@@ -1,5 +1,6 @@
 """C4, C11, C13 end to end on the real stack: corrections reach the ticket, the status lookup
-answers the owner and nobody else, and "delete my data" empties the conversation store."""
+answers the owner and nobody else, and "delete my data" empties the conversation store and erases
+the conversation's case in the backend (issue 15 P3)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,19 @@ def test_delete_my_data_removes_the_conversation_from_the_conversation_store(
     remaining = _stored(stack, german.sender)
     assert remaining and not any("Sonnenschein" in row or "löschen" in row for row in remaining)
     assert "Wie heißt Ihr Unternehmen" in german.say_text("Ich möchte einen Fall zur Vorprüfung anmelden")
+
+
+def test_delete_my_data_after_registering_a_case_erases_it_in_the_backend(
+    stack: Stack, english: Conversation, backend_url: str, credentials: dict
+) -> None:
+    reference = _registered_case(english)
+    assert "deleted" in english.say_text("Please delete my case and all data")
+    seen = find_ticket(backend_url, credentials, reference)
+    assert seen, "the ticket itself stays, without personal data"
+    for ticket in seen.values():
+        assert ticket["personal_data_removed"]["kind"] == "person_request"
+        assert "contact_email" not in ticket["case"] and "company_name" not in ticket["case"]
+    remaining = _stored(stack, english.sender)
+    assert remaining and not any(reference in row or "nordlicht" in row.lower() for row in remaining)
+    for database in stack.var_dir.glob("*.sqlite3"):
+        assert database.stat().st_mode & 0o777 == 0o600, database.name
