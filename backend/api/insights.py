@@ -5,6 +5,7 @@ from sanic.response import HTTPResponse, json
 
 from backend.api import requests as req
 from backend.api.openapi_docs import json_body
+from backend.api.response_docs import answers
 from backend.domain.permissions import Action
 from backend.schemas import FactBatch
 from backend.services import insights
@@ -14,6 +15,7 @@ insights_bp = Blueprint("insights", url_prefix="/api/v1/insights")
 
 @insights_bp.post("/facts", ctx_action=Action.INSIGHTS_REPORT)
 @json_body(FactBatch)
+@answers(202, "FactsStored")
 async def report_facts(request: Request) -> HTTPResponse:
     """Store up to 500 facts; an id already held is counted as a duplicate, not stored again."""
     batch = req.body(request, FactBatch)

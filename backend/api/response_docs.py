@@ -37,7 +37,9 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": _object(
         {"error": _object({"code": _text(), "message": _text(), "details": {"type": "array"}})},
     ),
-    "Health": _object({"status": _text(), "database": _text()}),
+    "Health": _object(
+        {"status": _text(), "database": _text(), "insights": _object({"last_fact_at": _text(nullable=True)})}
+    ),
     "Ticket": _object(
         {
             "reference": _text(),
@@ -90,6 +92,7 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "User": _object(_USER),
     "CreatedUser": _object(_USER | {"password": _text(), "api_token": _text()}),
     "TokensRevoked": _object({"username": _text(), "revoked": {"type": "integer"}}),
+    "FactsStored": _object({"stored": {"type": "integer"}, "duplicates": {"type": "integer"}}),
     "ErasureOutcome": _object(
         {
             "erased": {"type": "array", "items": _text()},
@@ -123,6 +126,6 @@ def answers(status: int, model: str, description: str = "") -> Callable[[Handler
     errors = openapi.response("default", _json("Error"), "Error")
 
     def decorate(handler: Handler) -> Handler:
-        return success(errors(handler))  # type: ignore[no-any-return]
+        return success(errors(handler))
 
     return decorate

@@ -28,7 +28,8 @@ FORBIDDEN: dict[str, set[str]] = {
     | {"actions", "channels", "conversation_store", "state_store", "backend"},
     "bot/nlu": {"rasa_sdk"} | WEB_SERVERS | DATABASES | {"actions", "channels", "conversation_store", "backend"},
     "actions": {"rasa", "channels", "conversation_store", "backend"} | OTHER_HTTP_CLIENTS,
-    "channels": {"rasa_sdk", "actions", "conversation_store", "backend"} | OTHER_HTTP_CLIENTS,
+    # channels may use conversation_store: after a turn asking "delete my data" the channel runs the deletion
+    "channels": {"rasa_sdk", "actions", "backend"} | OTHER_HTTP_CLIENTS,
     "conversation_store": {"actions", "channels", "backend"},
     "state_store": RASA | WEB_SERVERS | {"bot", "actions", "channels", "conversation_store", "backend"},
     "backend": RASA | BOT_SIDE,
