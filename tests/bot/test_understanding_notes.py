@@ -132,3 +132,29 @@ def test_a_salary_in_a_year_without_thresholds_is_never_a_no(language: str) -> N
     hotline = str(value_on("zentralstelle_hotline", DAY).value)
     assert last_known in said and ("31.12.2026" in said or "31 December 2026" in said)
     assert "– no" not in said and "– nein" not in said and hotline in said
+
+
+@pytest.mark.parametrize(
+    ("message", "topic", "expected"),
+    [
+        # the claim is checked against what its sentence names, whatever topic the message was taken for
+        (
+            "I read that the employment agency has two weeks to approve in the fast-track. Right?",
+            "duration_total",
+            "The right figure is 1 week, not 2 weeks",
+        ),
+        (
+            "They told us the fast-track government fee is 75 euros, same as a visa. Correct?",
+            "fee_visa",
+            "The right figure is €411, not €75",
+        ),
+        ("Is the visa really 75 euros?", "fee_procedure", "Yes, that is right: €75"),
+    ],
+)
+def test_a_claim_is_checked_against_the_fact_its_sentence_names(message: str, topic: str, expected: str) -> None:
+    assert expected in notes(message, topic)
+
+
+def test_a_claim_about_nothing_named_is_checked_against_the_topic_and_a_figure_of_another_kind_not_at_all() -> None:
+    assert "€411, not €75" in notes("a consultant told us the whole thing costs 75 euros", "costs_overview")
+    assert notes("Someone said it is 75 euros, right?", "deadline_ba") == ""
