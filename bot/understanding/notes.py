@@ -15,7 +15,7 @@ from bot.knowledge import ValueOn, knowledge, value_on
 from bot.messages import text
 from bot.routing import RoutingCase, pre_check_org, recognition_body
 from bot.thresholds import THRESHOLD_FACTS, threshold_on
-from bot.understanding.reading import Figure, Reading, claim_subjects, fold
+from bot.understanding.reading import Figure, Reading, claim_subjects, fee_cues, fold
 
 AGE_FACT = "age_rule_threshold"
 # Topics whose answer is one figure a user may have heard wrong: topic -> fact.
@@ -272,11 +272,31 @@ def _claim_note(claimed: Figure, fact_id: str, lookup: ValueOn, is_claim: bool, 
     return [text(key, language, value=value, claimed=_claimed_text(claimed, language), source=fact.source)]
 
 
+FEE_FACT = "fee_accelerated_procedure"
+FEE_TOPICS = frozenset({"fee_procedure", "costs_overview"})  # their answers say both already
+
+
+def fee_notes(message: str, topic: str, language: str, day: date) -> list[str]:
+    """A question whether the fee is refunded or who owes it, asked while the message was taken for
+    another topic: the rule of the knowledge file's fee, answered besides it."""
+    lookup = _current(FEE_FACT, day)
+    if topic in FEE_TOPICS or lookup is None:
+        return []
+    folded, fact = fold(message), knowledge().fact(FEE_FACT)
+    fee = format_value(lookup.value, fact.unit, language)
+    return [
+        text(f"understanding_fee_{kind}", language, fee=fee, source=fact.source)
+        for kind in ("refund", "debtor")
+        if any(re.search(cue, folded) for cue in fee_cues(kind))
+    ]
+
+
 def notes_for(
     reading: Reading, message: str, topic: str, language: str, day: date, residence_title: Optional[str] = None
 ) -> Notes:
     paragraphs = [
         *claim_notes(reading, message, topic, language, day),
+        *fee_notes(message, topic, language, day),
         *salary_notes(reading, message, residence_title, language, day),
         *age_notes(reading, topic, language, day),
         *routing_notes(reading, topic, language),

@@ -142,6 +142,12 @@ def claim_subjects() -> dict[str, list[str]]:
     return subjects
 
 
+def fee_cues(kind: str) -> list[str]:
+    """Regular expressions (on folded text) of a question about the fee: ``refund`` or ``debtor``."""
+    cues: list[str] = _words()[f"fee_{kind}"]
+    return cues
+
+
 def fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 

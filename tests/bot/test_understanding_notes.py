@@ -158,3 +158,32 @@ def test_a_claim_is_checked_against_the_fact_its_sentence_names(message: str, to
 def test_a_claim_about_nothing_named_is_checked_against_the_topic_and_a_figure_of_another_kind_not_at_all() -> None:
     assert "€411, not €75" in notes("a consultant told us the whole thing costs 75 euros", "costs_overview")
     assert notes("Someone said it is 75 euros, right?", "deadline_ba") == ""
+
+
+@pytest.mark.parametrize(
+    ("message", "topic", "expected"),
+    [
+        (
+            "We paid the fee and the embassy refused the visa. Can we get our money back?",
+            "refusal_remedy",
+            "is not refunded if the outcome is negative",
+        ),
+        (
+            "Die Anerkennungsstelle sagt nicht vergleichbar. Sind unsere 411 Euro weg?",
+            "partial_recognition",
+            "nicht erstattet",
+        ),
+        (
+            "Can the fee be paid by the candidate himself? Who pays?",
+            "steps",
+            "the skilled worker remains the fee debtor",
+        ),
+    ],
+)
+def test_a_refund_or_payer_question_is_answered_whatever_the_topic(message: str, topic: str, expected: str) -> None:
+    language = "de" if "Sind" in message else "en"
+    assert expected in notes(message, topic, language)
+
+
+def test_the_fee_answer_itself_gets_no_fee_note() -> None:
+    assert notes("Who pays the fee and can we get a refund?", "fee_procedure") == ""
