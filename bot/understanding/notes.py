@@ -15,7 +15,7 @@ from bot.knowledge import ValueOn, knowledge, value_on
 from bot.messages import text
 from bot.routing import RoutingCase, pre_check_org, recognition_body
 from bot.thresholds import THRESHOLD_FACTS, threshold_on
-from bot.understanding.reading import Figure, Reading, claim_subjects, fee_cues, fold
+from bot.understanding.reading import Figure, Reading, claim_subjects, fee_cues, fold, word_list
 
 AGE_FACT = "age_rule_threshold"
 # Topics whose answer is one figure a user may have heard wrong: topic -> fact.
@@ -291,12 +291,42 @@ def fee_notes(message: str, topic: str, language: str, day: date) -> list[str]:
     ]
 
 
+def _mentions(folded: str, kind: str) -> bool:
+    return any(re.search(rf"(?<![\w-]){cue}(?![\w-])", folded) for cue in word_list(kind))
+
+
+def training_notes(message: str, language: str, day: date) -> list[str]:
+    """A question about a trainee's pay or German answered with the § 16a facts, whatever topic it was taken for."""
+    folded = fold(message)
+    if not _mentions(folded, "trainee"):
+        return []
+    notes = []
+    in_company, school = _current("training_minimum_in_company", day), _current("training_minimum_school_based", day)
+    if _mentions(folded, "trainee_pay") and in_company and school:
+        fact = knowledge().fact("training_minimum_in_company")
+        notes.append(
+            text(
+                "understanding_training_pay",
+                language,
+                in_company=format_money(Decimal(in_company.value), language),
+                school_based=format_money(Decimal(school.value), language),
+                source=fact.source,
+            )
+        )
+    level = _current("training_language_level", day)
+    if _mentions(folded, "trainee_language") and level:
+        source = knowledge().fact("training_language_level").source
+        notes.append(text("understanding_training_language", language, level=str(level.value), source=source))
+    return notes
+
+
 def notes_for(
     reading: Reading, message: str, topic: str, language: str, day: date, residence_title: Optional[str] = None
 ) -> Notes:
     paragraphs = [
         *claim_notes(reading, message, topic, language, day),
         *fee_notes(message, topic, language, day),
+        *training_notes(message, language, day),
         *salary_notes(reading, message, residence_title, language, day),
         *age_notes(reading, topic, language, day),
         *routing_notes(reading, topic, language),

@@ -148,6 +148,12 @@ def fee_cues(kind: str) -> list[str]:
     return cues
 
 
+def word_list(name: str) -> list[str]:
+    """A list of words.yml (regular expressions on folded text)."""
+    words: list[str] = _words()[name]
+    return words
+
+
 def fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 

@@ -187,3 +187,10 @@ def test_a_refund_or_payer_question_is_answered_whatever_the_topic(message: str,
 
 def test_the_fee_answer_itself_gets_no_fee_note() -> None:
     assert notes("Who pays the fee and can we get a refund?", "fee_procedure") == ""
+
+
+def test_a_trainee_s_pay_and_german_are_answered_with_the_16a_facts() -> None:
+    said = notes("How much do we have to pay an apprentice from abroad, and what German does he need?", "steps")
+    assert fact("training_minimum_in_company") in said and fact("training_minimum_school_based") in said
+    assert "level B1" in said
+    assert notes("How much does the procedure cost?", "fee_procedure") == ""
