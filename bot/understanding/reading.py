@@ -148,6 +148,12 @@ def fee_cues(kind: str) -> list[str]:
     return cues
 
 
+def asks_to_register_a_case(text: str) -> bool:
+    """ "Bitte den Fall für unsere Pflegekraft anmelden", "open a case for two nurses": a request for the intake."""
+    folded = fold(text)
+    return any(re.search(cue, folded) for cue in word_list("register_case"))
+
+
 def word_list(name: str) -> list[str]:
     """A list of words.yml (regular expressions on folded text)."""
     words: list[str] = _words()[name]

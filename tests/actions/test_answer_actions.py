@@ -200,3 +200,10 @@ async def test_a_complaint_is_referred_and_its_topic_answered() -> None:
     await ActionAnswerTopic().run(dispatcher, tracker, {})
     said = "\n".join(message["text"] for message in dispatcher.messages)
     assert "Federal Foreign Office" in said and "appointment" in said
+
+
+async def test_a_request_to_register_a_case_the_model_missed_starts_the_intake() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("Bitte helfen Sie mir, einen Fall für zwei Pflegekräfte aus Indien anzulegen.", "nlu_fallback")
+    events = await ActionHandleFallback().run(dispatcher, tracker_with([event], slots={"language": "de"}), {})
+    assert events == [{"event": "followup", "name": "intake_form", "timestamp": None}]
