@@ -52,9 +52,11 @@ from stack import Ports, Stack  # noqa: E402
 from bot.language import count_words, detect  # noqa: E402
 
 # The gate of `make test` (issue 13, R2 and R3): the ONE place to change it. The issue asks for 0.85 (goal
-# 0.95); the bot reaches 0.695 (de) / 0.703 (en) on the held-out split (2026-12-06, baseline 0.49 / 0.42),
-# so the gate stands just below that and catches a regression; raise it with every gain.
-MIN_SHARE_RIGHT = 0.65
+# 0.95). With the honest oracles (2026-12-06, session 4: a reply on another topic no longer passes) the bot
+# reaches 0.656 (de) / 0.664 (en) on the held-out split (0.578 / 0.594 before this session's fixes; the
+# loose oracles had said 0.695 / 0.703 for those same replies), so the gate stands just below; raise it
+# with every gain.
+MIN_SHARE_RIGHT = 0.63
 MIN_TYPO_RATIO = 0.90
 
 REPORT_DIR = REPO / "reports" / "answers"
