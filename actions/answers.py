@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import answered_the_form, language_of, latest_entity, latest_intent, say
@@ -15,12 +15,15 @@ from bot.intent_titles import all_titles, title_of
 from bot.language import LANGUAGE_DETECTION, Detection, is_foreign
 from bot.messages import text
 from bot.understanding.notes import notes_for
-from bot.understanding.reading import Reading, read_message
+from bot.understanding.reading import Reading, asks_to_register_a_case, read_message
+from bot.understanding.referrals import referral_for
 from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
 from bot.understanding.slots import context_slots
 
 TOPIC_PARAMETERS = ("residence_title", "occupation")
 TOPIC_OF_INTENT = {"help": "capabilities", "request_human": "human_contact"}
+OUT_OF_SCOPE = "out_of_scope"
+INTAKE_FORM = "intake_form"
 FALLBACK = "nlu_fallback"
 CLARIFY_WITH_AT_MOST = 3
 
@@ -54,6 +57,11 @@ def answer_message(dispatcher: CollectingDispatcher, tracker: Tracker, intent: s
     in it answered too; the context is kept in the slots the path finder and the intake read."""
     language, day, message = language_of(tracker), today(), _message(tracker)
     topic, reading = topic_of(intent), read_message(message)
+    referral = referral_for(message, language, day)
+    if referral:
+        dispatcher.utter_message(text="\n\n".join(referral.paragraphs))
+    if topic == OUT_OF_SCOPE or (referral and referral.answers_alone):
+        return _slot_events(tracker, reading)  # outside the remit: utter_out_of_scope says what Lotse does
     params = {name: str(value) for name in TOPIC_PARAMETERS if (value := latest_entity(tracker, name)) is not None}
     if topic == "recognition_body" and reading.context.occupation_group and "occupation" not in params:
         params["occupation"] = reading.context.occupation_group
@@ -196,6 +204,10 @@ class ActionHandleFallback(Action):
         decision = decide(hits, nlu_ranking(tracker), substantive_intents(), answerable_intents())
         if tracker.active_loop.get("name"):
             pass  # inside a form the message may be the form's answer: only clarify
+        elif referral_for(_message(tracker), language, today()):
+            return answer_message(dispatcher, tracker, OUT_OF_SCOPE)  # a question outside the remit: its referral
+        elif asks_to_register_a_case(_message(tracker)):
+            return [FollowupAction(INTAKE_FORM)]  # "bitte den Fall anmelden": the intake, as /start_intake starts it
         elif decision.answer:
             return answer_message(dispatcher, tracker, decision.answer)
         elif decision.closest:

@@ -10,6 +10,8 @@ Usage (ports shifted by LOTSE_E2E_PORT_OFFSET, as for the end-to-end tests):
     ... --category costs          only one category
     ... --typos off               clean questions only (halves the time)
     ... --bot-url http://127.0.0.1:5305   use a stack that is already running instead of starting one
+    ... --replies reports/answers/dev.json  judge the replies of an earlier run again with the current
+                                            oracles, without a stack (report: <split>-rejudged)
 `make test` runs it on the held-out split with --gate: it fails when a language's share right is
 below MIN_SHARE_RIGHT or the typo copy scores below MIN_TYPO_RATIO of the clean figure.
 Reports: reports/answers/<split>.json and .md (every failed question, its reply and the failed pattern).
@@ -50,9 +52,11 @@ from stack import Ports, Stack  # noqa: E402
 from bot.language import count_words, detect  # noqa: E402
 
 # The gate of `make test` (issue 13, R2 and R3): the ONE place to change it. The issue asks for 0.85 (goal
-# 0.95); the bot reaches 0.695 (de) / 0.703 (en) on the held-out split (2026-12-06, baseline 0.49 / 0.42),
-# so the gate stands just below that and catches a regression; raise it with every gain.
-MIN_SHARE_RIGHT = 0.65
+# 0.95). With the honest oracles (2026-12-06, session 4: a reply on another topic no longer passes) the bot
+# reaches 0.656 (de) / 0.664 (en) on the held-out split (0.578 / 0.594 before this session's fixes; the
+# loose oracles had said 0.695 / 0.703 for those same replies), so the gate stands just below; raise it
+# with every gain.
+MIN_SHARE_RIGHT = 0.63
 MIN_TYPO_RATIO = 0.90
 
 REPORT_DIR = REPO / "reports" / "answers"
@@ -118,6 +122,14 @@ def evaluate(bot_url: str, questions: list[Question], variants: list[str], decla
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         return list(pool.map(run, jobs))
+
+
+def rejudge(report: Path, questions: list[Question], variants: list[str]) -> list[Outcome]:
+    """The replies of an earlier run judged with the current oracles (the bot is not asked again)."""
+    earlier = json.loads(report.read_text(encoding="utf-8"))["outcomes"]
+    replies = {(o["id"], o["variant"]): (o["text"], o["reply"]) for o in earlier}
+    chosen = [(q, v) for q in questions for v in variants if (q.id, v) in replies]
+    return [judge(q, v, *replies[(q.id, v)]) for q, v in chosen]
 
 
 # ---------------------------------------------------------------- figures
@@ -270,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gate", action="store_true", help="exit 1 below MIN_SHARE_RIGHT / MIN_TYPO_RATIO")
     parser.add_argument("--declare-language", action="store_true", help="send the language as widget metadata")
     parser.add_argument("--bot-url", help="a running bot instead of a fresh stack")
+    parser.add_argument("--replies", type=Path, help="judge the replies of an earlier report again, no stack")
     args = parser.parse_args(argv)
 
     questions = [q for language in args.lang or LANGUAGES for q in load_questions(args.split, language)]
@@ -277,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         questions = [q for q in questions if q.category in args.category]
     variants = {"on": ["clean", "typos"], "off": ["clean"], "only": ["typos"]}[args.typos]
     started = time.monotonic()
+    if args.replies:
+        return report_and_gate(f"{args.split}-rejudged", rejudge(args.replies, questions, variants), args.gate, started)
     running = None if args.bot_url else start_stack()
     bot_url = args.bot_url if running is None else f"http://127.0.0.1:{running.ports.rasa}"
     try:
@@ -285,12 +300,16 @@ def main(argv: list[str] | None = None) -> int:
         if running:
             running.stop()
             shutil.rmtree(running.var_dir, ignore_errors=True)
+    return report_and_gate(args.split, outcomes, args.gate, started)
+
+
+def report_and_gate(name: str, outcomes: list[Outcome], gated: bool, started: float) -> int:
     result = summary(outcomes)
     problems = gate(result) if "clean" in result else []
-    report = write_reports(args.split, result, outcomes, problems)
+    report = write_reports(name, result, outcomes, problems)
     print(table(result))
     print(f"\n{len(outcomes)} replies judged in {time.monotonic() - started:.0f} s; report: {report.relative_to(REPO)}")
-    if args.gate and problems:
+    if gated and problems:
         print("GATE FAILED: " + "; ".join(problems))
         return 1
     return 0

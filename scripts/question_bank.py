@@ -8,6 +8,12 @@ that the reply is not the clarifying fallback. Patterns may use placeholders:
 regex that accepts the usual ways of writing it ("411 €", "€411", "411,00 Euro", "50.700", "50,700");
 ``{pat:<name>}`` is a named pattern from tests/questions/patterns.yml (an authority, a referral).
 So a yearly figure change in the knowledge file does not break the bank.
+
+Every answer that cites an unverified figure ends with the same list of standard contacts (Zentralstelle,
+IHK, Handwerkskammer, Welcome Center), and every answer that cites a fact ends with its sources ("Source:
+LAB NI …"). Both name authorities whatever the question was, so they answer no "who is responsible?":
+patterns are matched against the reply WITHOUT them, except in an item that names ``{pat:referral}``,
+where any referral to a person or body is what the oracle asks for.
 """
 
 from __future__ import annotations
@@ -71,15 +77,26 @@ class BankError(ValueError):
     """A question or oracle of the bank is malformed or names an unknown fact or pattern."""
 
 
+REFERRAL_PLACEHOLDER = "{pat:referral}"
+
+
 @dataclass(frozen=True)
 class Oracle:
     required: tuple[tuple[str, ...], ...]  # each group: any of its patterns must match
     forbidden: tuple[str, ...]
+    # per group of ``required``: True when it may be met by the standard contacts list (a {pat:referral} item)
+    whole_reply: tuple[bool, ...] = ()
 
     def failures(self, reply: str) -> list[str]:
         """The patterns a reply misses or wrongly contains; empty means the reply is right."""
-        failed = [f"missing: {' | '.join(group)}" for group in self.required if not _matches_any(group, reply)]
-        failed += [f"forbidden: {pattern}" for pattern in self.forbidden if re.search(pattern, reply, re.IGNORECASE)]
+        answer = without_standard_contacts(reply)
+        whole = self.whole_reply or (False,) * len(self.required)
+        failed = [
+            f"missing: {' | '.join(group)}"
+            for group, anywhere in zip(self.required, whole)
+            if not _matches_any(group, reply if anywhere else answer)
+        ]
+        failed += [f"forbidden: {pattern}" for pattern in self.forbidden if re.search(pattern, answer, re.IGNORECASE)]
         if is_clarifying_fallback(reply):
             failed.append("forbidden: the clarifying fallback")
         return failed
@@ -162,18 +179,16 @@ def compile_oracle(raw: dict, day: date = EVALUATION_DAY, base: KnowledgeBase | 
     if not isinstance(raw, dict) or not raw or set(raw) - ORACLE_KEYS:
         raise BankError(f"an oracle needs some of {sorted(ORACLE_KEYS)}, got {raw!r}")
     base = base or knowledge()
-    required = []
-    for item in raw.get("all") or []:
-        group = item if isinstance(item, list) else [item]
-        required.append(tuple(resolve(pattern, day, base) for pattern in group))
-    if raw.get("any"):
-        required.append(tuple(resolve(pattern, day, base) for pattern in raw["any"]))
+    groups = [item if isinstance(item, list) else [item] for item in raw.get("all") or []]
+    groups += [raw["any"]] if raw.get("any") else []
+    required = [tuple(resolve(pattern, day, base) for pattern in group) for group in groups]
+    whole_reply = tuple(any(REFERRAL_PLACEHOLDER in pattern for pattern in group) for group in groups)
     forbidden = tuple(resolve(pattern, day, base) for pattern in raw.get("none") or [])
     if not required and not forbidden:
         raise BankError(f"an oracle must require or forbid something: {raw!r}")
     for pattern in [*(p for group in required for p in group), *forbidden]:
         re.compile(pattern)
-    return Oracle(required=tuple(required), forbidden=forbidden)
+    return Oracle(required=tuple(required), forbidden=forbidden, whole_reply=whole_reply)
 
 
 def resolve(pattern: str, day: date = EVALUATION_DAY, base: KnowledgeBase | None = None) -> str:
@@ -266,6 +281,42 @@ def _date_pattern(day: date) -> str:
 
 
 # ---------------------------------------------------------------- replies
+
+
+@lru_cache(maxsize=1)
+def _standard_contact_openings() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(the referral block's opening lines, the bullet openings of its standard contacts, the sources line's
+    opening), each in both languages."""
+    from bot.answers import STANDARD_CONTACTS, templates
+
+    answers = templates()
+    intros = tuple(answers.phrases["referral_intro"][language] for language in LANGUAGES)
+    contacts = [*STANDARD_CONTACTS, "local_abh_historical"]
+    openings = tuple(
+        "• " + answers.contacts[key][language].split("{")[0].strip() for key in contacts for language in LANGUAGES
+    )
+    sources = tuple(answers.phrases["sources"][language].split("{")[0] for language in LANGUAGES)
+    return intros, openings, sources
+
+
+def without_standard_contacts(reply: str) -> str:
+    """The reply without the standard contacts of its referral blocks (the topic's own referrals stay) and
+    without its sources lines."""
+    intros, openings, sources = _standard_contact_openings()
+    kept, in_block = [], False
+    for line in reply.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(sources):
+            continue
+        if stripped in intros:
+            in_block = True
+        elif in_block and stripped.startswith("•"):
+            if stripped.startswith(openings):
+                continue
+        else:
+            in_block = False
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def _fallback_openings() -> dict[str, tuple[str, ...]]:

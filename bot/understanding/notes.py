@@ -15,7 +15,7 @@ from bot.knowledge import ValueOn, knowledge, value_on
 from bot.messages import text
 from bot.routing import RoutingCase, pre_check_org, recognition_body
 from bot.thresholds import THRESHOLD_FACTS, threshold_on
-from bot.understanding.reading import Figure, Reading
+from bot.understanding.reading import Figure, Reading, claim_subjects, fee_cues, fold, word_list
 
 AGE_FACT = "age_rule_threshold"
 # Topics whose answer is one figure a user may have heard wrong: topic -> fact.
@@ -47,6 +47,7 @@ AGE_TOPICS = frozenset({"age_rule", "salary_threshold", "eligibility", "residenc
 _BLUE_CARD = re.compile(r"blue\s*card|blaue\s*karte|bluecard", re.IGNORECASE)
 _EXPERIENCE_ROUTE = re.compile(r"19\s*c|berufserfahren|experience route|without (a )?recogni", re.IGNORECASE)
 _DAYS_PER_WEEK = 7
+_SENTENCE_END = re.compile(r"[?!;]|\.(?!\d)|\n")
 
 
 @dataclass(frozen=True)
@@ -214,30 +215,118 @@ def _qualified(value: str, qualifier: Optional[str], language: str) -> str:
     return text(f"understanding_qualifier_{qualifier}", language, value=value) if qualifier else value
 
 
-def claim_notes(reading: Reading, topic: str, language: str, day: date) -> list[str]:
-    """A claimed figure confirmed or corrected; a figure a yes/no question names confirmed or compared."""
+def _is_money(fact_id: str) -> bool:
+    return knowledge().fact(fact_id).unit.startswith("EUR")
+
+
+def _nearest_subject(text: str, facts: list[str], from_end: bool) -> Optional[str]:
+    """The fact whose words stand nearest to the end (or the start) of a piece of the figure's sentence."""
+    folded, subjects = fold(text), claim_subjects()
+    found: list[tuple[int, str]] = []
+    for fact_id in facts:
+        for word in subjects[fact_id]:
+            for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", folded):
+                found.append((match.end() if from_end else -match.start(), fact_id))
+    return max(found)[1] if found else None
+
+
+def claimed_fact(message: str, figure: Figure, topic: str) -> Optional[str]:
+    """What a claimed figure is about: the fact named next to it in its sentence, else the topic's fact."""
+    money = figure.unit == "EUR"
+    facts = [fact_id for fact_id in claim_subjects() if _is_money(fact_id) == money]
+    if figure.at >= 0:
+        starts = [m.end() for m in _SENTENCE_END.finditer(message, 0, figure.at)]
+        start = starts[-1] if starts else 0
+        end_match = _SENTENCE_END.search(message, figure.at)
+        end = end_match.start() if end_match else len(message)
+        named = _nearest_subject(message[start : figure.at], facts, True) or _nearest_subject(
+            message[figure.at : end], facts, False
+        )
+        if named:
+            return named
     fact_id = CLAIM_FACTS.get(topic)
-    lookup = _current(fact_id, day) if fact_id else None
-    if lookup is None or not isinstance(lookup.value, Decimal) or not (reading.claim or reading.asks_about_figure):
+    return fact_id if fact_id and _is_money(fact_id) == money else None
+
+
+def claim_notes(reading: Reading, message: str, topic: str, language: str, day: date) -> list[str]:
+    """A claimed figure confirmed or corrected against the fact it is about (the topic's fact when its
+    sentence names none); a figure a yes/no question names confirmed or compared."""
+    if not (reading.claim or reading.asks_about_figure):
         return []
-    fact = knowledge().fact(str(fact_id))
+    for claimed in reading.figures:
+        fact_id = claimed_fact(message, claimed, topic)
+        lookup = _current(fact_id, day) if fact_id else None
+        if lookup is not None and isinstance(lookup.value, Decimal):
+            return _claim_note(claimed, str(fact_id), lookup, reading.claim, language)
+    return []
+
+
+def _claim_note(claimed: Figure, fact_id: str, lookup: ValueOn, is_claim: bool, language: str) -> list[str]:
+    fact = knowledge().fact(fact_id)
     money = fact.unit.startswith("EUR")
-    figures = [f for f in reading.figures if (f.unit == "EUR") == money]
-    if not figures:
-        return []
-    claimed, value = figures[0], _qualified(format_value(lookup.value, fact.unit, language), fact.qualifier, language)
+    value = _qualified(format_value(lookup.value, fact.unit, language), fact.qualifier, language)
     in_unit = _in_unit(claimed, "EUR" if money else fact.unit)
     if in_unit is not None and in_unit.covers(lookup.value):
         return [text("understanding_claim_right", language, value=value, source=fact.source)]
-    key = "understanding_claim_wrong" if reading.claim else "understanding_claim_compare"
+    key = "understanding_claim_wrong" if is_claim else "understanding_claim_compare"
     return [text(key, language, value=value, claimed=_claimed_text(claimed, language), source=fact.source)]
+
+
+FEE_FACT = "fee_accelerated_procedure"
+FEE_TOPICS = frozenset({"fee_procedure", "costs_overview"})  # their answers say both already
+
+
+def fee_notes(message: str, topic: str, language: str, day: date) -> list[str]:
+    """A question whether the fee is refunded or who owes it, asked while the message was taken for
+    another topic: the rule of the knowledge file's fee, answered besides it."""
+    lookup = _current(FEE_FACT, day)
+    if topic in FEE_TOPICS or lookup is None:
+        return []
+    folded, fact = fold(message), knowledge().fact(FEE_FACT)
+    fee = format_value(lookup.value, fact.unit, language)
+    return [
+        text(f"understanding_fee_{kind}", language, fee=fee, source=fact.source)
+        for kind in ("refund", "debtor")
+        if any(re.search(cue, folded) for cue in fee_cues(kind))
+    ]
+
+
+def _mentions(folded: str, kind: str) -> bool:
+    return any(re.search(rf"(?<![\w-]){cue}(?![\w-])", folded) for cue in word_list(kind))
+
+
+def training_notes(message: str, language: str, day: date) -> list[str]:
+    """A question about a trainee's pay or German answered with the § 16a facts, whatever topic it was taken for."""
+    folded = fold(message)
+    if not _mentions(folded, "trainee"):
+        return []
+    notes = []
+    in_company, school = _current("training_minimum_in_company", day), _current("training_minimum_school_based", day)
+    if _mentions(folded, "trainee_pay") and in_company and school:
+        fact = knowledge().fact("training_minimum_in_company")
+        notes.append(
+            text(
+                "understanding_training_pay",
+                language,
+                in_company=format_money(Decimal(in_company.value), language),
+                school_based=format_money(Decimal(school.value), language),
+                source=fact.source,
+            )
+        )
+    level = _current("training_language_level", day)
+    if _mentions(folded, "trainee_language") and level:
+        source = knowledge().fact("training_language_level").source
+        notes.append(text("understanding_training_language", language, level=str(level.value), source=source))
+    return notes
 
 
 def notes_for(
     reading: Reading, message: str, topic: str, language: str, day: date, residence_title: Optional[str] = None
 ) -> Notes:
     paragraphs = [
-        *claim_notes(reading, topic, language, day),
+        *claim_notes(reading, message, topic, language, day),
+        *fee_notes(message, topic, language, day),
+        *training_notes(message, language, day),
         *salary_notes(reading, message, residence_title, language, day),
         *age_notes(reading, topic, language, day),
         *routing_notes(reading, topic, language),

@@ -101,6 +101,7 @@ class Figure:
     value: Decimal
     unit: str  # EUR | weeks | months | days | working_days
     low: Optional[Decimal] = None
+    at: int = field(default=-1, compare=False)  # where the message states it
 
     def covers(self, value: Decimal) -> bool:
         return self.low <= value <= self.value if self.low is not None else value == self.value
@@ -133,6 +134,30 @@ class Reading:
 def _words() -> dict[str, Any]:
     document: dict[str, Any] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
     return document
+
+
+def claim_subjects() -> dict[str, list[str]]:
+    """fact -> words that say a claimed figure is about it (words.yml ``claim_subjects``), in their order."""
+    subjects: dict[str, list[str]] = _words()["claim_subjects"]
+    return subjects
+
+
+def fee_cues(kind: str) -> list[str]:
+    """Regular expressions (on folded text) of a question about the fee: ``refund`` or ``debtor``."""
+    cues: list[str] = _words()[f"fee_{kind}"]
+    return cues
+
+
+def asks_to_register_a_case(text: str) -> bool:
+    """ "Bitte den Fall für unsere Pflegekraft anmelden", "open a case for two nurses": a request for the intake."""
+    folded = fold(text)
+    return any(re.search(cue, folded) for cue in word_list("register_case"))
+
+
+def word_list(name: str) -> list[str]:
+    """A list of words.yml (regular expressions on folded text)."""
+    words: list[str] = _words()[name]
+    return words
 
 
 def fold(text: str) -> str:
@@ -210,6 +235,11 @@ def read_age(text: str) -> Optional[int]:
 
 def _money(text: str) -> list[tuple[Decimal, int]]:
     """Every amount in euros with its end position ("3,600 €", "€ 52.000", "60k")."""
+    return [(amount, end) for amount, _, end in _money_spans(text)]
+
+
+def _money_spans(text: str) -> list[tuple[Decimal, int, int]]:
+    """Every amount in euros with its start and end position."""
     amounts = []
     for match in _MONEY.finditer(text):
         number = match.group("a") or match.group("b") or match.group("c")
@@ -217,7 +247,7 @@ def _money(text: str) -> list[tuple[Decimal, int]]:
         amount = parse_amount(number)
         if amount is None:
             continue
-        amounts.append((amount * 1000 if thousands else amount, match.end()))
+        amounts.append((amount * 1000 if thousands else amount, match.start(), match.end()))
     return amounts
 
 
@@ -243,7 +273,7 @@ def _plain_salaries(text: str) -> list[tuple[Decimal, int]]:
 
 
 def read_figures(text: str) -> tuple[Figure, ...]:
-    fees = [Figure(amount, "EUR") for amount, _ in _money(text) if amount < SALARY_FLOOR]
+    fees = [Figure(amount, "EUR", at=start) for amount, start, _ in _money_spans(text) if amount < SALARY_FLOOR]
     durations = []
     for match in _DURATION.finditer(text):
         count = match.group("n").lower()
@@ -251,7 +281,8 @@ def read_figures(text: str) -> tuple[Figure, ...]:
         unit = next(name for prefix, name in _DURATION_UNITS if fold(match.group("unit")).startswith(prefix))
         low = Decimal(match.group("low")) if match.group("low") else None
         if value is not None and not _AGE.match(text, match.start()):
-            durations.append(Figure(value, unit, low if low is not None and low < value else None))
+            low = low if low is not None and low < value else None
+            durations.append(Figure(value, unit, low, at=match.start()))
     return tuple(fees + durations)
 
 

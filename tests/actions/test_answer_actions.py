@@ -166,3 +166,44 @@ async def test_a_message_the_fallback_answered_does_not_count_as_misunderstood()
     ]
     await ActionHandleFallback().run(dispatcher, tracker_with(events, slots={"language": "de"}), {})
     assert dispatcher.messages[0]["text"] == text("clarify", "de")
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "intent", "says"),
+    [
+        ("en", "How high is income tax on 4000 gross?", "out_of_scope", "tax office"),
+        ("de", "Wir sind eine Zeitarbeitsfirma. Geht das beschleunigte Verfahren?", "ask_eligibility", "§ 40"),
+        ("en", "My husband is German. Do I need the fast track to work?", "nlu_fallback", "§ 28"),
+    ],
+)
+async def test_a_question_outside_the_remit_gets_only_its_referral_in_the_users_language(
+    language: str, question: str, intent: str, says: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_with([user_event(question, intent)], slots={"language": language})
+    action = ActionHandleFallback() if intent == "nlu_fallback" else ActionAnswerTopic()
+    await action.run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1 and says in dispatcher.messages[0]["text"]
+
+
+async def test_an_out_of_scope_question_without_a_referral_leaves_the_word_to_utter_out_of_scope() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_with([user_event("What's the weather today?", "out_of_scope")], slots={"language": "en"})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+
+
+async def test_a_complaint_is_referred_and_its_topic_answered() -> None:
+    dispatcher = CollectingDispatcher()
+    question = "The embassy gives us no appointment within 3 weeks. Where can we complain?"
+    tracker = tracker_with([user_event(question, "ask_deadline_visa")], slots={"language": "en"})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    said = "\n".join(message["text"] for message in dispatcher.messages)
+    assert "Federal Foreign Office" in said and "appointment" in said
+
+
+async def test_a_request_to_register_a_case_the_model_missed_starts_the_intake() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("Bitte helfen Sie mir, einen Fall für zwei Pflegekräfte aus Indien anzulegen.", "nlu_fallback")
+    events = await ActionHandleFallback().run(dispatcher, tracker_with([event], slots={"language": "de"}), {})
+    assert events == [{"event": "followup", "name": "intake_form", "timestamp": None}]

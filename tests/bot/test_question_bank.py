@@ -31,6 +31,7 @@ from question_bank import (
     training_examples,
 )
 
+from bot.answers import render
 from bot.answers.formatting import format_value
 from bot.knowledge import knowledge
 from bot.messages import text as message_text
@@ -146,6 +147,18 @@ def test_an_oracle_fails_the_clarifying_fallback_and_missing_or_forbidden_patter
     assert oracle.failures("Die Gebühr beträgt 75 €.")  # figure missing and a forbidden one present
     clarify = message_text("clarify", "en")
     assert "forbidden: the clarifying fallback" in oracle.failures(f"{clarify} (411 €)")
+
+
+def test_the_standard_contacts_of_a_referral_block_name_no_authority_but_count_as_a_referral() -> None:
+    # fee_translation cites an unverified figure, so its answer ends with the standard contacts list
+    reply = render("fee_translation", "en", EVALUATION_DAY).text
+    assert "IHK Hannover" in reply and "Zentralstelle" in reply
+    assert compile_oracle({"all": ["{pat:ihk}"]}).failures(reply)
+    assert compile_oracle({"all": ["{pat:zentralstelle}|{pat:welcome_center}"]}).failures(reply)
+    assert compile_oracle({"all": ["translat", "{pat:referral}"]}).failures(reply) == []
+    # the same names in the answer itself count
+    answered = render("responsibility", "en", EVALUATION_DAY).text
+    assert compile_oracle({"all": ["{pat:zentralstelle}", "{pat:ihk}"]}).failures(answered) == []
 
 
 def test_fallbacks_are_recognised_in_both_languages() -> None:

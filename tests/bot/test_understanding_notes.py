@@ -132,3 +132,65 @@ def test_a_salary_in_a_year_without_thresholds_is_never_a_no(language: str) -> N
     hotline = str(value_on("zentralstelle_hotline", DAY).value)
     assert last_known in said and ("31.12.2026" in said or "31 December 2026" in said)
     assert "– no" not in said and "– nein" not in said and hotline in said
+
+
+@pytest.mark.parametrize(
+    ("message", "topic", "expected"),
+    [
+        # the claim is checked against what its sentence names, whatever topic the message was taken for
+        (
+            "I read that the employment agency has two weeks to approve in the fast-track. Right?",
+            "duration_total",
+            "The right figure is 1 week, not 2 weeks",
+        ),
+        (
+            "They told us the fast-track government fee is 75 euros, same as a visa. Correct?",
+            "fee_visa",
+            "The right figure is €411, not €75",
+        ),
+        ("Is the visa really 75 euros?", "fee_procedure", "Yes, that is right: €75"),
+    ],
+)
+def test_a_claim_is_checked_against_the_fact_its_sentence_names(message: str, topic: str, expected: str) -> None:
+    assert expected in notes(message, topic)
+
+
+def test_a_claim_about_nothing_named_is_checked_against_the_topic_and_a_figure_of_another_kind_not_at_all() -> None:
+    assert "€411, not €75" in notes("a consultant told us the whole thing costs 75 euros", "costs_overview")
+    assert notes("Someone said it is 75 euros, right?", "deadline_ba") == ""
+
+
+@pytest.mark.parametrize(
+    ("message", "topic", "expected"),
+    [
+        (
+            "We paid the fee and the embassy refused the visa. Can we get our money back?",
+            "refusal_remedy",
+            "is not refunded if the outcome is negative",
+        ),
+        (
+            "Die Anerkennungsstelle sagt nicht vergleichbar. Sind unsere 411 Euro weg?",
+            "partial_recognition",
+            "nicht erstattet",
+        ),
+        (
+            "Can the fee be paid by the candidate himself? Who pays?",
+            "steps",
+            "the skilled worker remains the fee debtor",
+        ),
+    ],
+)
+def test_a_refund_or_payer_question_is_answered_whatever_the_topic(message: str, topic: str, expected: str) -> None:
+    language = "de" if "Sind" in message else "en"
+    assert expected in notes(message, topic, language)
+
+
+def test_the_fee_answer_itself_gets_no_fee_note() -> None:
+    assert notes("Who pays the fee and can we get a refund?", "fee_procedure") == ""
+
+
+def test_a_trainee_s_pay_and_german_are_answered_with_the_16a_facts() -> None:
+    said = notes("How much do we have to pay an apprentice from abroad, and what German does he need?", "steps")
+    assert fact("training_minimum_in_company") in said and fact("training_minimum_school_based") in said
+    assert "level B1" in said
+    assert notes("How much does the procedure cost?", "fee_procedure") == ""

@@ -1,0 +1,66 @@
+"""Questions outside the remit get the right referral in the user's language (issue 13)."""
+
+from datetime import date
+
+import pytest
+
+from bot.knowledge import value_on
+from bot.understanding.referrals import referral_for, subjects
+
+DAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "subject", "says"),
+    [
+        ("Our cook has a Duldung. May he start an apprenticeship with us?", "en", "asylum", "immigration office"),
+        ("Eine Bewerberin ist Asylbewerberin. Darf sie bei uns arbeiten?", "de", "asylum", "Ausländerbehörde"),
+        ("Do we have to deduct payroll tax from the first month?", "en", "tax", "tax office"),
+        ("Welche Steuerklasse bekommt unser neuer Fahrer?", "de", "tax", "Finanzamt"),
+        ("We are a temp agency, can we hire welders from abroad?", "en", "temporary_agency_work", "§ 40"),
+        ("Wir sind eine Zeitarbeitsfirma. Geht das Verfahren für uns?", "de", "temporary_agency_work", "§ 40"),
+        ("My husband is German. Do I need the fast track?", "en", "spouse_of_german", "§ 28"),
+        ("Sie ist mit einem Deutschen verheiratet. Braucht sie das Verfahren?", "de", "spouse_of_german", "§ 28"),
+        ("A doctor with temporary protection wants to work for us", "en", "temporary_protection", "NiZzA"),
+        ("Wo kann ich mich über die Botschaft beschweren?", "de", "complaint", "Auswärtige"),
+        ("Must we register him with the social security before he arrives?", "en", "social_security", "health"),
+    ],
+)
+def test_a_question_outside_the_remit_gets_its_referral_in_the_users_language(
+    message: str, language: str, subject: str, says: str
+) -> None:
+    referral = referral_for(message, language, DAY)
+    assert referral is not None and referral.subjects[0] == subject
+    assert says in referral.paragraphs[0]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "What does the accelerated procedure cost?",
+        "Unser Steuerberater fragt, ob er das beschleunigte Verfahren für uns machen darf",
+        "Wir sind eine Personalvermittlung mit Kunden in ganz Niedersachsen. Wer ist zuständig?",
+        "Can my wife and two children come along?",
+        "Our carer is married and has one child.",
+    ],
+)
+def test_a_question_inside_the_remit_gets_no_referral(message: str) -> None:
+    assert referral_for(message, "en", DAY) is None
+
+
+def test_a_complaint_is_answered_besides_its_topic_the_others_alone() -> None:
+    complaint = referral_for("The embassy gives no appointment. Where can we complain?", "en", DAY)
+    asylum = referral_for("refugee with duldung wants to do ausbildung at my company", "en", DAY)
+    assert complaint is not None and not complaint.answers_alone
+    assert asylum is not None and asylum.answers_alone
+
+
+def test_the_complaint_referral_takes_the_hotline_from_the_knowledge_file() -> None:
+    referral = referral_for("beschwerde!! keiner antwortet", "de", DAY)
+    assert referral is not None
+    assert str(value_on("zentralstelle_hotline", DAY).value) in referral.paragraphs[0]
+
+
+def test_every_subject_has_both_languages_and_triggers() -> None:
+    for subject in subjects():
+        assert subject.triggers and set(subject.texts) == {"de", "en"} and all(subject.texts.values())
