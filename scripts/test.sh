@@ -23,7 +23,7 @@ ensure_chromium() {
 
 mkdir -p reports
 part "ruff: lint and format (pyproject.toml)" bash -c ".venv-backend/bin/ruff check . && .venv-backend/bin/ruff format --check ."
-part "bot, actions, channels and conversation store (unit)" "$RASA_PY" -m pytest tests/bot tests/actions tests/channels tests/conversation_store -q -p no:cacheprovider
+part "bot, actions, channels and conversation store (unit)" "$RASA_PY" -m pytest tests/bot tests/actions tests/channels tests/conversation_store tests/insights -q -p no:cacheprovider
 part "backend on SQLite and PostgreSQL" "$BACKEND_PY" -m pytest tests/backend -q -p no:cacheprovider
 part "facts check (expiring, unverified)" "$RASA_PY" scripts/facts_check.py
 part "rasa data validate" "$RASA" data validate --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
