@@ -43,7 +43,7 @@ KEPT_METADATA = frozenset({"language", "utter_action"})
 # scrubber (bot/text_scrubber.py) in the action; the consumer scrubs it once more. Other fields are dropped.
 INSIGHT_CODES = frozenset({"kind", "topic", "result", "outcome", "reason", "question"})
 INSIGHT_TEXT_MAX = 300
-_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$")
 KEPT_ENTITY_FIELDS = frozenset({"entity", "role", "group", "extractor"})
 KEPT_PREDICTION_FIELDS = frozenset({"name", "confidence"})
 KEPT_DETECTION_FIELDS = frozenset({"language", "confidence", "foreign_language"})

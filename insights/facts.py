@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional
@@ -29,6 +30,8 @@ EMPLOYER_CHANNELS = frozenset({"rest", "teams"})
 LANGUAGES = frozenset({"de", "en"})
 RESULTS = frozenset({"answered", "clarified", "fallback"})
 MAX_CODE = 64
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$")  # as the backend reads codes (docs/contracts.md)
+UNKNOWN = "unknown"
 MAX_TEXT = 300
 
 
@@ -98,9 +101,7 @@ def persona_of_channel(channel: str) -> str:
 
 def code(value: Any) -> Optional[str]:
     """A short machine code (topic, slot, rule) or None: anything else is not a code and is not kept."""
-    if not isinstance(value, str) or not value or len(value) > MAX_CODE:
-        return None
-    return value if all(char.isalnum() or char in "_-." for char in value) else None
+    return value if isinstance(value, str) and CODE.match(value) else None
 
 
 def make_fact(origin: Origin, kind: str, secret: bytes, **fields: Optional[str]) -> Fact:

@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional
 from bot.text_scrubber import scrub
 from insights.facts import (
     RESULTS,
+    UNKNOWN,
     Fact,
     Origin,
     channel_of,
@@ -104,7 +105,7 @@ class EventMapper:
     def _abandon(self, sender: str, conversation: Conversation, timestamp: float, reason: str) -> None:
         if conversation.intake is None:
             return
-        question = conversation.intake.question
+        question = conversation.intake.question or UNKNOWN  # the backend requires one
         self._add(sender, conversation, timestamp, "intake_abandoned", question=question, reason=reason)
         conversation.intake = None
 
@@ -157,9 +158,7 @@ class EventMapper:
         kind = insight.get("kind")
         if kind == "topic_asked" and insight.get("result") in RESULTS:
             result = str(insight["result"])
-            self._add(
-                sender, conversation, timestamp, kind, topic=code(insight.get("topic")) or "unknown", result=result
-            )
+            self._add(sender, conversation, timestamp, kind, topic=code(insight.get("topic")) or UNKNOWN, result=result)
             line = scrub(insight.get("text")) if isinstance(insight.get("text"), str) else None
             if result != "answered" and line:
                 self._add(sender, conversation, timestamp, "unanswered", text=line)

@@ -14,6 +14,7 @@ from insights.facts import Fact
 logger = logging.getLogger(__name__)
 FACTS_PATH = "/api/v1/insights/facts"
 MAX_FACTS_PER_POST = 500
+REFUSED = frozenset({400, 413, 422})  # 401/403 (a token problem) and 5xx are worth waiting out
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Posted:
     ok: bool
     stored: int = 0
     duplicates: int = 0
+    refused: bool = False  # the backend refused the facts themselves (422): sending them again will not help
 
 
 class FactPoster:
@@ -41,7 +43,7 @@ class FactPoster:
         for start in range(0, len(facts), MAX_FACTS_PER_POST):
             posted = await self._post_chunk(facts[start : start + MAX_FACTS_PER_POST])
             if not posted.ok:
-                return Posted(False, stored, duplicates)
+                return Posted(False, stored, duplicates, posted.refused)
             stored, duplicates = stored + posted.stored, duplicates + posted.duplicates
         return Posted(True, stored, duplicates)
 
@@ -56,7 +58,7 @@ class FactPoster:
             return Posted(False)
         if not 200 <= response.status_code < 300:
             logger.warning("insights: the backend answered %s to %d facts", response.status_code, len(facts))
-            return Posted(False)
+            return Posted(False, refused=response.status_code in REFUSED)
         answer = _json_object(response)
         return Posted(True, int(answer.get("stored", 0)), int(answer.get("duplicates", 0)))
 

@@ -7,6 +7,7 @@ import asyncio
 import json
 import sqlite3
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import AsyncIterator, List
 
@@ -53,6 +54,18 @@ async def test_a_refused_post_is_not_taken_as_stored(backend: FactsStandin) -> N
     assert backend.stored == []
     posted = await FactPoster(backend.url, lambda: TOKEN).post(facts)
     assert (posted.ok, posted.stored, posted.duplicates) == (True, 3, 0)
+
+
+async def test_a_fact_the_backend_refuses_is_dropped_and_the_others_are_stored(
+    backend: FactsStandin, tmp_path: Path
+) -> None:
+    mapper = EventMapper(SECRET)
+    good = [fact for event in intake_with_personal_data().scrubbed() for fact in mapper.map(event)]
+    bad = replace(good[0], id="bad", kind="intake_abandoned")  # without the question the backend requires
+    pump = pump_for(backend, tmp_path, "test")
+    await asyncio.wait_for(pump.post_until_stored([good[0], bad, *good[1:]]), 10)
+    assert sorted(fact["id"] for fact in backend.stored) == sorted(fact.id for fact in good)
+    assert (pump.status.posted, pump.status.refused) == (3, 1)
 
 
 def tracker_store(path: Path) -> sqlite3.Connection:
