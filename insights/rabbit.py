@@ -12,6 +12,7 @@ import json
 import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List
+from urllib.parse import quote
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
@@ -35,7 +36,8 @@ class QueueSettings:
 
 
 async def run_rabbit(pump: Pump, settings: QueueSettings, stop: asyncio.Event) -> None:
-    connection = await aio_pika.connect_robust(settings.url)
+    # named, so an operator (or a test) finds this consumer's connection in `rabbitmqctl list_connections`
+    connection = await aio_pika.connect_robust(f"{settings.url}?name={quote(settings.queue)}")
     async with connection:
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=BATCH * 2)

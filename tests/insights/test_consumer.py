@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import subprocess
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from insights.rabbit import QueueSettings, run_rabbit
 from insights.status import STATUS_FILE, Status
 from insights.tail import CURSOR_FILE, run_tail
 from tests.insights.backend_standin import TOKEN, FactsStandin
-from tests.insights.test_mapping import SECRET, intake_with_personal_data
+from tests.insights.test_mapping import SECRET, Conversation, intake_with_personal_data
 
 RABBIT_URL = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -168,3 +169,37 @@ async def test_the_rabbitmq_source_acknowledges_only_stored_facts_and_a_replay_c
     assert len(backend.stored) == 3
     assert json.loads((tmp_path / STATUS_FILE).read_text())["duplicates"] >= 1
     assert await delete_queue(settings) == 0  # every message acknowledged
+
+
+def close_connections_named(name: str) -> int:
+    """What a RabbitMQ restart does to the consumer: its connection is cut (the broker itself is shared)."""
+    listing = subprocess.run(
+        ["rabbitmqctl", "-q", "list_connections", "pid", "client_properties"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pids = [line.split("\t")[0] for line in listing.stdout.splitlines() if f'"{name}"' in line or name in line]
+    for pid in pids:
+        subprocess.run(["rabbitmqctl", "-q", "close_connection", pid, "test: connection cut"], check=True)
+    return len(pids)
+
+
+async def test_the_rabbitmq_source_reconnects_after_its_connection_is_cut_and_loses_nothing(
+    backend: FactsStandin, tmp_path: Path
+) -> None:
+    name = f"test-insights-{uuid.uuid4().hex[:8]}"
+    settings = QueueSettings(RABBIT_URL, name, 60_000, 1_000, exchange=name)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_rabbit(pump_for(backend, tmp_path, "rabbitmq"), settings, stop))
+    await wait_for(lambda: (tmp_path / STATUS_FILE).exists(), 15)
+    first = intake_with_personal_data()
+    await publish(settings, first.scrubbed())
+    await wait_for(lambda: len(backend.stored) == 3)
+    assert await asyncio.to_thread(close_connections_named, name) == 1
+    second = Conversation(sender="employer-2", start=first.now + 10).session().user("Hallo", "greet").bot("Hallo")
+    await publish(settings, second.scrubbed())  # while the consumer reconnects: the queue keeps them
+    await wait_for(lambda: len(backend.stored) == 4, 60)
+    stop.set()
+    await asyncio.wait_for(task, 15)
+    assert await delete_queue(settings) == 0
