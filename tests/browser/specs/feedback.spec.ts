@@ -13,7 +13,7 @@ test("a thumbs down with a line sends the feedback payload and is thanked", asyn
   await sendAndAwaitReply(page, QUESTION);
   const feedback = page.locator("#lotse-widget .feedback");
   await expect(feedback).toHaveCount(1);
-  await expect(feedback.getByRole("button", { name: "Hilfreich" })).toBeVisible();
+  await expect(feedback.getByRole("button", { name: "Hilfreich", exact: true })).toBeVisible();
   await feedback.getByRole("button", { name: "Nicht hilfreich" }).click();
 
   const line = feedback.getByRole("textbox", { name: /Was hat gefehlt/ });
@@ -46,7 +46,7 @@ test("a thumbs up is sent at once; the open feedback line has no serious accessi
   await sendAndAwaitReply(page, "How long does it take?");
   const [request] = await Promise.all([
     page.waitForRequest((r) => !!webhookBody(r)),
-    page.locator("#lotse-widget .feedback").getByRole("button", { name: "Helpful" }).click(),
+    page.locator("#lotse-widget .feedback").getByRole("button", { name: "Helpful", exact: true }).click(),
   ]);
   expect(JSON.parse(webhookBody(request)!.message.slice("/feedback".length))).toMatchObject({ value: "up", language: "en" });
   await expect(widget(page).botBubbles.last()).toHaveText(/Thank you for your feedback/);
