@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import answered_the_form, language_of, latest_entity, latest_intent, say
+from actions.insights import feedback_offer, topic_insight
 from bot.answers import render
 from bot.clock import today
 from bot.intent_titles import all_titles, title_of
@@ -25,6 +26,7 @@ TOPIC_OF_INTENT = {"help": "capabilities", "request_human": "human_contact"}
 OUT_OF_SCOPE = "out_of_scope"
 INTAKE_FORM = "intake_form"
 FALLBACK = "nlu_fallback"
+UNKNOWN_TOPIC = "unknown"
 CLARIFY_WITH_AT_MOST = 3
 
 
@@ -32,10 +34,19 @@ def topic_of(intent: str) -> str:
     return TOPIC_OF_INTENT.get(intent) or intent.removeprefix("ask_")
 
 
-def utter_topic(dispatcher: CollectingDispatcher, topic: str, language: str, params: Dict[str, str]) -> None:
+def utter_topic(
+    dispatcher: CollectingDispatcher,
+    topic: str,
+    language: str,
+    params: Dict[str, str],
+    insight: Optional[Dict[str, Any]] = None,
+) -> None:
+    """The topic's answer; a factual one (`insight` says answered) offers feedback."""
     answer = render(topic, language, today(), params)
     buttons = [{"title": title, "payload": payload} for title, payload in answer.buttons]
-    dispatcher.utter_message(text=answer.text, buttons=buttons)
+    insight = insight or topic_insight(topic, "answered")
+    offer = feedback_offer(topic, language) if insight["result"] == "answered" else None
+    dispatcher.utter_message(text=answer.text, buttons=buttons, json_message=offer, insight=insight)
 
 
 def retrieve(message: str) -> List[Hit]:
@@ -77,10 +88,14 @@ def _answer_other_question(dispatcher: CollectingDispatcher, reading: Reading, i
     other = other_question_intent(reading.questions, intent, answerable_intents())
     if other is None:
         return
-    answer = render(topic_of(other), language, today(), {})
+    topic = topic_of(other)
+    answer = render(topic, language, today(), {})
     buttons = [{"title": title, "payload": payload} for title, payload in answer.buttons]
     introduced = "\n\n".join((text("understanding_second_question", language), answer.text))
-    dispatcher.utter_message(text=introduced, buttons=buttons)
+    insight = topic_insight(topic, "answered")
+    dispatcher.utter_message(
+        text=introduced, buttons=buttons, json_message=feedback_offer(topic, language), insight=insight
+    )
 
 
 def _slot_events(tracker: Tracker, reading: Reading) -> List[Dict[Text, Any]]:
@@ -172,8 +187,10 @@ class ActionHandleFallback(Action):
         detection = Detection.from_dict(tracker.latest_message.get(LANGUAGE_DETECTION) or {})
         if is_foreign(detection):
             say(dispatcher, "unsupported_language", language)
+            dispatcher.utter_message(insight=topic_insight(UNKNOWN_TOPIC, "fallback", _message(tracker)))
         elif fallbacks_in_a_row(tracker) >= 2:
-            utter_topic(dispatcher, "human_contact", language, {})
+            fell_back = topic_insight(UNKNOWN_TOPIC, "fallback", _message(tracker))
+            utter_topic(dispatcher, "human_contact", language, {}, fell_back)
         else:
             return self._answer_or_clarify(dispatcher, tracker, language)
         return self._forget_inside_a_form(tracker)
@@ -214,5 +231,7 @@ class ActionHandleFallback(Action):
             return self._answer_closest(dispatcher, tracker, decision, language)
         options = [*decision.options[:CLARIFY_WITH_AT_MOST], "request_human"]
         buttons = [{"title": title_of(intent, language), "payload": f"/{intent}"} for intent in dict.fromkeys(options)]
-        dispatcher.utter_message(text=text("clarify", language), buttons=buttons)
+        closest = topic_of(decision.options[0]) if decision.options else UNKNOWN_TOPIC
+        insight = topic_insight(closest, "clarified", _message(tracker))
+        dispatcher.utter_message(text=text("clarify", language), buttons=buttons, insight=insight)
         return self._forget_inside_a_form(tracker) or _slot_events(tracker, read_message(_message(tracker)))

@@ -27,6 +27,7 @@ from actions.conversation import (
 )
 from actions.delivery import Outcome, deliver
 from actions.dialogue_repair import CountsFailures, count_failure
+from actions.insights import intake_completed_insight
 from actions.outbox import Outbox, PendingCase
 from actions.pathfinder import read_answer
 from actions.rate_limits import RateLimits
@@ -343,6 +344,8 @@ class ActionSubmitCase(Action):
             link_code=ticket.link_code,
             pre_check_org=ticket.routing.pre_check_org.name(language),
         )
+        if outcome.delivery.accepted or outcome.delivery is Delivery.UNAVAILABLE:  # created, or queued in the outbox
+            dispatcher.utter_message(insight=intake_completed_insight())
         return [SlotSet("case_reference", outcome.reference), *reset]
 
     @staticmethod

@@ -19,6 +19,7 @@ from actions.conversation import (
     say,
 )
 from actions.dialogue_repair import CountsFailures, count_failure
+from actions.insights import pathfinder_insight
 from bot.clock import today
 from bot.pathfinder_dialogue import (
     CHOICE_SLOTS,
@@ -116,7 +117,7 @@ class ActionPathfinderResult(Action):
         language = language_of(tracker)
         answers = {slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS}
         result, path = result_text(answers, language, today())
-        dispatcher.utter_message(text=result)
+        dispatcher.utter_message(text=result, insight=pathfinder_insight(path))
         say(
             dispatcher,
             "pf_result_offer" if path.accelerated_procedure_fits else "pf_result_offer_no_prospect",

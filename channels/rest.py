@@ -21,7 +21,9 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 
 from bot.language import normalise_language
 from channels.client_address import ClientKeys
+from channels.connector_texts import connector_text
 from channels.erasure import carry_out_erasure
+from channels.feedback import is_feedback, read_payload, record
 from channels.message_limits import MessageLimiter, shared_limiter
 from channels.status_notices.conversations import tell_untold
 from channels.status_notices.store import shared_store
@@ -83,6 +85,8 @@ class HardenedRestInput(InputChannel):
             metadata["client_key"] = self.client_keys.key(request.ip, request.headers.get("x-forwarded-for"))
             if not await self.limiter.allow(self.name(), metadata["client_key"]):
                 return _error(429, "too_many_messages", "Too many messages from this address; please wait a moment.")
+            if is_feedback(text):
+                return await self._take_feedback(sender, text)
             collector = WholeMessageCollector()
             message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             try:
@@ -109,6 +113,14 @@ class HardenedRestInput(InputChannel):
             return response.json(collector.messages)
 
         return webhook
+
+    async def _take_feedback(self, sender: str, text: str) -> HTTPResponse:
+        """👍 / 👎 under an answer: stored as a fact, answered with a thank-you, never a dialogue turn."""
+        feedback = read_payload(text)
+        if feedback is None:
+            return _error(400, "invalid_feedback", "feedback needs 'value' (up|down) and 'topic'")
+        await record(feedback, sender, self.name())
+        return response.json([{"recipient_id": sender, "text": connector_text("feedback_thanks", feedback.language)}])
 
     def _parse(self, request: Request) -> tuple[str, str, Dict[str, Any]]:
         body = self._json_object(request)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Any, Callable, Dict, List, Optional
 
 REMOVED = "[removed]"
@@ -38,6 +39,11 @@ NON_PERSONAL_SLOTS = frozenset(
     }
 )
 KEPT_METADATA = frozenset({"language", "utter_action"})
+# A bot message's `insight` (actions/insights.py): codes, and a line that already went through the text
+# scrubber (bot/text_scrubber.py) in the action; the consumer scrubs it once more. Other fields are dropped.
+INSIGHT_CODES = frozenset({"kind", "topic", "result", "outcome", "reason", "question"})
+INSIGHT_TEXT_MAX = 300
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}$")
 KEPT_ENTITY_FIELDS = frozenset({"entity", "role", "group", "extractor"})
 KEPT_PREDICTION_FIELDS = frozenset({"name", "confidence"})
 KEPT_DETECTION_FIELDS = frozenset({"language", "confidence", "foreign_language"})
@@ -99,7 +105,22 @@ def _marker(value: Any) -> Any:
 def _metadata(metadata: Any) -> Dict[str, Any]:
     if not isinstance(metadata, dict):
         return {}
-    return {key: metadata[key] for key in KEPT_METADATA if key in metadata}
+    kept = {key: metadata[key] for key in KEPT_METADATA if key in metadata}
+    if isinstance(metadata.get("insight"), dict):
+        kept["insight"] = _insight(metadata["insight"])
+    return kept
+
+
+def _insight(insight: Dict[str, Any]) -> Dict[str, Any]:
+    kept = {
+        key: value
+        for key, value in insight.items()
+        if key in INSIGHT_CODES and isinstance(value, str) and _CODE.match(value)
+    }
+    text = insight.get("text")
+    if isinstance(text, str) and 0 < len(text) <= INSIGHT_TEXT_MAX:
+        kept["text"] = text
+    return kept
 
 
 def _entities(entities: Any) -> List[Dict[str, Any]]:

@@ -12,15 +12,10 @@ from typing import Any, Dict, List, Optional, Sequence, Text, Union
 import aio_pika
 from rasa.core.brokers.pika import PikaEventBroker
 
+from conversation_store.event_queue import DEFAULT_MAX_LENGTH, DEFAULT_MESSAGE_TTL_MS, queue_arguments
 from conversation_store.scrubbing import scrub_event
 
-DEFAULT_MESSAGE_TTL_MS = 7 * 24 * 60 * 60 * 1000
-DEFAULT_MAX_LENGTH = 100_000
-
-
-def queue_arguments(message_ttl_ms: int, max_length: int) -> Dict[str, Any]:
-    """The arguments every queue on the exchange is declared with, by the broker or a consumer."""
-    return {"x-message-ttl": message_ttl_ms, "x-max-length": max_length, "x-overflow": "drop-head"}
+__all__ = ["ScrubbingPikaEventBroker", "queue_arguments"]
 
 
 class ScrubbingPikaEventBroker(PikaEventBroker):

@@ -31,6 +31,7 @@ ENV_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)\}")
 OPTIONAL_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+):-([^}]*)\}")  # a setting with a default, e.g. a provider's URL
 STATUS_WEBHOOK_SECRET_FILE = "status-webhook-secret"
 ACTION_SECRET_FILE = "action-secret"
+INSIGHTS_SECRET_FILE = "insights-secret"
 REQUEST_MAX_BYTES = 1_000_000  # the Rasa server's body limit (Sanic's default is 100 MB)
 
 
@@ -83,6 +84,8 @@ class Stack:
             env["LOTSE_STATUS_WEBHOOK_SECRET"] = local_secret(self.var_dir / STATUS_WEBHOOK_SECRET_FILE)
         if not env.get("LOTSE_ACTION_SECRET"):
             env["LOTSE_ACTION_SECRET"] = local_secret(self.var_dir / ACTION_SECRET_FILE)
+        if not env.get("LOTSE_INSIGHTS_SECRET"):
+            env["LOTSE_INSIGHTS_SECRET"] = local_secret(self.var_dir / INSIGHTS_SECRET_FILE)
         if self.profile == "production" and env.get("LOTSE_REDIS_HOST"):  # limits shared by every process
             redis = f"redis://{env['LOTSE_REDIS_HOST']}:{env.get('LOTSE_REDIS_PORT', '6379')}/2"
             env.setdefault("LOTSE_RATE_LIMIT_STORAGE", redis)
@@ -91,6 +94,7 @@ class Stack:
     def specs(self) -> List[ProcessSpec]:
         p = self.ports
         endpoints = "endpoints.production.yml" if self.profile == "production" else "endpoints.yml"
+        insights_source = "rabbitmq" if self.profile == "production" else "sqlite"
         return [
             ProcessSpec(
                 "backend",
@@ -104,6 +108,8 @@ class Stack:
             ),
             ProcessSpec("outbox", [str(RASA_BIN / "python"), "-m", "actions.outbox_worker"], None),
             ProcessSpec("retention", ["bash", "-c", retention_loop(endpoints)], None),
+            # conversation insights: the tracker store's new events (dev) or the RabbitMQ exchange (production)
+            ProcessSpec("insights", [str(RASA_BIN / "python"), "-m", "insights", "--source", insights_source], None),
             ProcessSpec(
                 "rasa",
                 [

@@ -25,7 +25,7 @@ mkdir -p reports
 part "ruff: lint and format (pyproject.toml)" bash -c ".venv-backend/bin/ruff check . && .venv-backend/bin/ruff format --check ."
 part "mypy: types (pyproject.toml, scripts/typecheck.sh)" bash scripts/typecheck.sh
 part "web: TypeScript types and lint (npm run check)" bash -c "cd web && npm run --silent check"
-part "bot, actions, channels and conversation store (unit)" "$RASA_PY" -m pytest tests/bot tests/actions tests/channels tests/conversation_store -q -p no:cacheprovider
+part "bot, actions, channels, conversation store, insights (unit)" "$RASA_PY" -m pytest tests/bot tests/actions tests/channels tests/conversation_store tests/insights -q -p no:cacheprovider
 part "backend on SQLite and PostgreSQL" "$BACKEND_PY" -m pytest tests/backend -q -p no:cacheprovider
 part "Kubernetes manifests: render, validate, policies (issue 16 S6)" bash scripts/check_kubernetes.sh
 part "container images: build on a debootstrap base, health checks inside (issue 16 S7)" bash scripts/check_images.sh

@@ -14,6 +14,7 @@ from sanic.response import HTTPResponse
 
 from channels.channel_credentials import optional_value, required_values
 from channels.connector_store import ConnectorStore
+from channels.feedback import read_fields, record
 from channels.connector_texts import connector_text, language_from_tag
 from channels.inbound_dedup import RecentDeliveries
 from channels.outgoing_http import ProviderCallError, ProviderHttpClient
@@ -28,7 +29,7 @@ from channels.teams.activities import (
     user_text,
 )
 from channels.teams.auth import BotFrameworkTokenSource, BotFrameworkTokenValidator, TokenRejected, tenant_matches
-from channels.teams.output import ConversationUnknown, TeamsOutput
+from channels.teams.output import FEEDBACK_TEXT_INPUT, ConversationUnknown, TeamsOutput
 from channels.webhook_requests import json_object
 
 logger = logging.getLogger(__name__)
@@ -178,6 +179,10 @@ class TeamsInput(InputChannel):
         reference = conversation_reference(activity)
         self.connection.remember(sender_id, reference)
         output = self.connection.output(reference)
+        value = activity.get("value")
+        if isinstance(value, dict) and isinstance(value.get("feedback"), dict):
+            await self._take_feedback(sender_id, output, value)
+            return
         text = user_text(activity)
         if text is None:
             if activity.get("attachments"):  # a file or picture without words
@@ -196,3 +201,11 @@ class TeamsInput(InputChannel):
             await on_new_message(message)
         except Exception:  # the Bot Framework must still get its answer; the turn is lost either way
             logger.exception("Handling a Teams message failed")
+
+    async def _take_feedback(self, sender_id: str, output: TeamsOutput, value: Dict[str, Any]) -> None:
+        """A 👍 / 👎 card submit (channels/teams/output.py feedback_card): a fact and a thank-you, no turn."""
+        feedback = read_fields({**value["feedback"], "text": value.get(FEEDBACK_TEXT_INPUT) or None})
+        if feedback is None:
+            return
+        await record(feedback, sender_id, self.name())
+        await output.send_text_message(sender_id, connector_text("feedback_thanks", feedback.language))

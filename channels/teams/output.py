@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from rasa.core.channels.channel import OutputChannel
 
+from channels.connector_texts import connector_label, connector_text
 from channels.outgoing_http import ProviderHttpClient
 from channels.teams.auth import BotFrameworkTokenSource
 
@@ -16,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 HERO_CARD = "application/vnd.microsoft.card.hero"
+FEEDBACK_TEXT_INPUT = "feedback_text"
 ADAPTIVE_CARD_VERSION = "1.4"  # the newest version Teams renders on desktop and mobile alike
 
 
@@ -46,6 +48,37 @@ def as_markdown_lines(text: str) -> str:
     """Teams renders text as markdown, where a single line break joins the lines ("• a • b"):
     every line of the answer becomes its own paragraph."""
     return LINE_BREAKS.sub("\n\n", text.strip())
+
+
+def feedback_card(offer: Dict[str, Any]) -> Dict[str, Any]:
+    """👍 sends at once; 👎 opens one optional line first. Both submit `{"feedback": {..., "value"}}`,
+    the line comes as `feedback_text` (channels/teams/connector.py hands both to channels/feedback.py)."""
+    language = offer.get("language")
+    line = {
+        "type": "Input.Text",
+        "id": FEEDBACK_TEXT_INPUT,
+        "maxLength": 300,
+        "placeholder": connector_text("feedback_missing", language),
+        "label": connector_text("feedback_missing", language),
+    }
+    down = {"type": "Action.Submit", "title": connector_label("feedback_send", language)}
+    return adaptive_card_attachment(
+        {
+            "body": [{"type": "TextBlock", "text": connector_text("feedback_question", language), "wrap": True}],
+            "actions": [
+                {"type": "Action.Submit", "title": "👍", "data": {"feedback": {**offer, "value": "up"}}},
+                {
+                    "type": "Action.ShowCard",
+                    "title": "👎",
+                    "card": {
+                        "type": "AdaptiveCard",
+                        "body": [line],
+                        "actions": [{**down, "data": {"feedback": {**offer, "value": "down"}}}],
+                    },
+                },
+            ],
+        }
+    )
 
 
 class ConversationUnknown(Exception):
@@ -86,8 +119,11 @@ class TeamsOutput(OutputChannel):
         )
 
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
-        """`{"adaptive_card": {...}}` becomes an Adaptive Card; anything else is sent as activity fields."""
-        if isinstance(json_message.get("adaptive_card"), dict):
+        """`{"adaptive_card": {...}}` becomes an Adaptive Card, `{"feedback": {...}}` (actions/insights.py)
+        the 👍 / 👎 card; anything else is sent as activity fields."""
+        if isinstance(json_message.get("feedback"), dict):
+            await self._send(recipient_id, {"attachments": [feedback_card(json_message["feedback"])]})
+        elif isinstance(json_message.get("adaptive_card"), dict):
             await self._send(recipient_id, {"attachments": [adaptive_card_attachment(json_message["adaptive_card"])]})
         else:
             await self._send(recipient_id, dict(json_message))

@@ -1,6 +1,7 @@
 """Teams connector against the local Bot Framework stand-in, over real HTTP."""
 
 import time
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Callable, Dict, Optional
 
@@ -8,7 +9,7 @@ import aiohttp
 import jwt
 import pytest
 import pytest_asyncio
-from rasa_side import ChannelServer, serve_channel
+from rasa_side import ChannelServer, Replies, scripted_replies, serve_channel
 from standins.botframework import ISSUER, BotFrameworkStandIn, new_signing_key
 from standins.loopback import serve_on_loopback
 
@@ -72,16 +73,22 @@ class TeamsStack:
         return activity
 
 
-@pytest_asyncio.fixture
-async def teams(store: ConnectorStore) -> AsyncIterator[TeamsStack]:
+@asynccontextmanager
+async def teams_stack(store: ConnectorStore, replies: Replies = scripted_replies) -> AsyncIterator[TeamsStack]:
     standin = BotFrameworkStandIn(APP_ID, APP_PASSWORD, TENANT_ID)
     async with serve_on_loopback(standin.application()) as base_url:
         standin.base_url = base_url
         settings = TeamsSettings(APP_ID, APP_PASSWORD, TENANT_ID, base_url, standin.openid_metadata_url)
         http = ProviderHttpClient(timeout_seconds=5, retry=RetryPolicy(attempts=3, base_delay_seconds=0.01))
         channel = TeamsInput(TeamsConnection(settings, store, http))
-        async with serve_channel(channel) as server:
+        async with serve_channel(channel, replies) as server:
             yield TeamsStack(standin, server, channel)
+
+
+@pytest_asyncio.fixture
+async def teams(store: ConnectorStore) -> AsyncIterator[TeamsStack]:
+    async with teams_stack(store) as stack:
+        yield stack
 
 
 async def test_valid_activity_is_answered_with_a_token_from_the_tenant_endpoint(teams: TeamsStack) -> None:

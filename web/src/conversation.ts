@@ -2,7 +2,7 @@
 // not get through is retried with exponential backoff (or at once when the browser comes back online
 // or the user asks); one that may have reached the bot waits for the user; an acknowledged message is
 // never sent again.
-import type { DeliveryState, Message, SessionState, UserMessage } from "./model";
+import type { BotMessage, DeliveryState, Message, SessionState, UserMessage } from "./model";
 import { randomId } from "./model";
 import type { SessionStore } from "./storage";
 import type { RestTransport } from "./transport";
@@ -96,6 +96,18 @@ export class Conversation {
     void this.pump();
   }
 
+  /**
+   * 👍 / 👎 under an answer: a payload the channel takes without NLU (channels/feedback.py); 👎 may carry
+   * one line. The offer is then withdrawn, so each answer is rated once.
+   */
+  sendFeedback(answer: BotMessage, value: "up" | "down", shown: string, line = ""): void {
+    const offer = answer.feedback;
+    if (!offer) return;
+    delete answer.feedback;
+    const fields = { value, ...offer, ...(line ? { text: line } : {}) };
+    this.send(line ? `${shown} ${line}` : shown, `/feedback${JSON.stringify(fields)}`);
+  }
+
   /** The user's "retry": resend failed and unconfirmed messages now. */
   retry(): void {
     this.requeue(["failed", "unconfirmed"]);
@@ -146,7 +158,7 @@ export class Conversation {
         if (result.kind === "ok") {
           message.state = "sent";
           for (const reply of result.replies) {
-            this.state.messages.push({ role: "bot", id: randomId(), text: reply.text, buttons: reply.buttons });
+            this.state.messages.push({ role: "bot", id: randomId(), ...reply });
           }
         } else {
           message.state = result.kind;

@@ -22,6 +22,10 @@ export interface Strings {
   rejected: string;
   suggestions: string;
   newTab: string;
+  helpful: string;
+  notHelpful: string;
+  feedbackLabel: string;
+  missingLabel: string;
 }
 
 const de: Strings = {
@@ -45,6 +49,10 @@ const de: Strings = {
   rejected: "Diese Nachricht konnte nicht angenommen werden (zu lang?).",
   suggestions: "Antwortvorschläge",
   newTab: "(öffnet in neuem Tab)",
+  helpful: "Hilfreich",
+  notHelpful: "Nicht hilfreich",
+  feedbackLabel: "War diese Antwort hilfreich?",
+  missingLabel: "Was hat gefehlt? (freiwillig, bitte ohne Namen oder Kontaktdaten)",
 };
 
 const en: Strings = {
@@ -68,6 +76,10 @@ const en: Strings = {
   rejected: "This message could not be accepted (too long?).",
   suggestions: "Suggested replies",
   newTab: "(opens in a new tab)",
+  helpful: "Helpful",
+  notHelpful: "Not helpful",
+  feedbackLabel: "Was this answer helpful?",
+  missingLabel: "What was missing? (optional, please no names or contact details)",
 };
 
 export function stringsFor(language: Language): Strings {

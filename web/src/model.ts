@@ -22,11 +22,19 @@ export interface UserMessage {
   state: DeliveryState;
 }
 
+/** Under a factual answer: what the bot needs back with a 👍 / 👎 (actions/insights.py feedback_offer). */
+export interface FeedbackOffer {
+  topic: string;
+  language: string;
+  knowledge_version: string;
+}
+
 export interface BotMessage {
   role: "bot";
   id: string;
   text: string;
   buttons: BotButton[];
+  feedback?: FeedbackOffer;
 }
 
 export type Message = UserMessage | BotMessage;

@@ -60,6 +60,9 @@ button { cursor: pointer; }
 .retry { min-height: 32px; padding: 2px 10px; font-size: 1em; }
 .retry:hover, .choice:hover, .human:hover { background: var(--lotse-primary); color: var(--lotse-on-primary); border-color: var(--lotse-primary); }
 .choices { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+.feedback { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+.feedback .missing { display: flex; flex-wrap: wrap; gap: 6px; width: 100%; }
+.feedback .missing label { width: 100%; font-size: 0.85em; }
 .typing { margin: 0; padding: 0 16px 6px; color: #4a4a4a; font-size: 0.875em; }
 .typing[hidden] { display: none; }
 .dots span { display: inline-block; animation: lotse-blink 1.2s infinite both; }

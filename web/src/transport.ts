@@ -1,10 +1,11 @@
 // Rasa REST channel client: POST {botUrl}/webhooks/rest/webhook, and …/untold for status notices.
 import type { Language } from "./config";
-import type { BotButton } from "./model";
+import type { BotButton, FeedbackOffer } from "./model";
 
 export interface BotReply {
   text: string;
   buttons: BotButton[];
+  feedback?: FeedbackOffer;
 }
 
 /**
@@ -19,19 +20,31 @@ export type SendResult =
 
 const TIMEOUT_MS = 60_000;
 
+function toFeedbackOffer(custom: unknown): FeedbackOffer | undefined {
+  const offer = (custom as { feedback?: Record<string, unknown> } | undefined)?.feedback;
+  if (!offer || typeof offer.topic !== "string") return undefined;
+  const text = (value: unknown): string => (typeof value === "string" ? value : "");
+  return { topic: offer.topic, language: text(offer.language), knowledge_version: text(offer.knowledge_version) };
+}
+
+/** Text replies in order; a feedback offer (custom JSON after an answer) goes with the answer before it. */
 function toReplies(body: unknown): BotReply[] {
   if (!Array.isArray(body)) return [];
-  return body.flatMap((item): BotReply[] => {
-    if (!item || typeof item !== "object") return [];
-    const { text, buttons } = item as { text?: unknown; buttons?: unknown };
+  const replies: BotReply[] = [];
+  for (const item of body) {
+    if (!item || typeof item !== "object") continue;
+    const { text, buttons, custom } = item as { text?: unknown; buttons?: unknown; custom?: unknown };
+    const offer = toFeedbackOffer(custom);
+    if (offer && replies.length) replies[replies.length - 1].feedback = offer;
     const cleanButtons = Array.isArray(buttons)
       ? buttons.filter(
           (b): b is BotButton => !!b && typeof b.title === "string" && typeof b.payload === "string",
         )
       : [];
     const cleanText = typeof text === "string" ? text : "";
-    return cleanText || cleanButtons.length ? [{ text: cleanText, buttons: cleanButtons }] : [];
-  });
+    if (cleanText || cleanButtons.length) replies.push({ text: cleanText, buttons: cleanButtons });
+  }
+  return replies;
 }
 
 export class RestTransport {

@@ -206,11 +206,39 @@ export class WidgetView {
       }
       node.append(group);
     }
+    if (withChoices && message.feedback) node.append(this.feedbackNode(message));
     return node;
+  }
+
+  /** 👍 sends at once; 👎 opens one optional line (max. 300 characters) with its own send button. */
+  private feedbackNode(message: BotMessage): HTMLElement {
+    const group = el("div", { class: "feedback", role: "group", "aria-label": this.t.feedbackLabel });
+    const up = el("button", { type: "button", class: "choice vote", "aria-label": this.t.helpful, title: this.t.helpful }, "👍");
+    const down = el("button", { type: "button", class: "choice vote", "aria-label": this.t.notHelpful, title: this.t.notHelpful }, "👎");
+    up.addEventListener("click", () => {
+      this.conversation.sendFeedback(message, "up", "👍");
+      this.input.focus();
+    });
+    down.addEventListener("click", () => {
+      const form = el("form", { class: "missing" });
+      const inputId = `lotse-missing-${message.id}`;
+      const line = el("input", { id: inputId, class: "input", type: "text", maxlength: "300", autocomplete: "off" });
+      form.append(el("label", { for: inputId }, this.t.missingLabel), line, el("button", { type: "submit", class: "send" }, this.t.send));
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.conversation.sendFeedback(message, "down", "👎", line.value.trim());
+        this.input.focus();
+      });
+      group.replaceChildren(form);
+      line.focus();
+    });
+    group.append(up, down);
+    return group;
   }
 
   private dropChoices(node: HTMLElement): void {
     node.querySelector(".choices")?.remove();
+    node.querySelector(".feedback")?.remove();
   }
 
   private updateStatus(node: HTMLElement, message: UserMessage): void {
