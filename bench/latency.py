@@ -28,14 +28,16 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO / "bench"))
-from stack import Stack, is_healthy  # noqa: E402
+from stack import Ports, Stack, is_healthy  # noqa: E402
 from training_time import TrainingTime, recorded, record, timed_run  # noqa: E402
 
 RASA = REPO / ".venv-rasa" / "bin" / "rasa"
 STOCK_DIR = REPO / "var" / "bench" / "stock-bot"
 STOCK_TRAINING_TIME = STOCK_DIR / "training.json"
 LOTSE_TRAINING_TIME = REPO / "models" / "lotse.training.json"
-STOCK_PORT = 5105
+# LOTSE_E2E_PORT_OFFSET shifts the ports as for the end-to-end stacks, so checkouts can bench side by side
+PORT_OFFSET = int(os.environ.get("LOTSE_E2E_PORT_OFFSET", "0"))
+STOCK_PORT = 5105 + PORT_OFFSET
 MESSAGES = [
     "Hallo",
     "Was kostet das beschleunigte Fachkräfteverfahren?",
@@ -172,7 +174,9 @@ def main() -> int:
     model = stock_model()
     with tempfile.TemporaryDirectory() as var_dir:
         # every bench conversation comes from 127.0.0.1: the per-address message limit would throttle them
-        stack = Stack(var_dir=Path(var_dir), extra_env={"LOTSE_MESSAGE_RATE": "1000000/minute"})
+        default = Ports()
+        ports = Ports(*(port + PORT_OFFSET for port in (default.rasa, default.actions, default.backend, default.web)))
+        stack = Stack(var_dir=Path(var_dir), ports=ports, extra_env={"LOTSE_MESSAGE_RATE": "1000000/minute"})
         try:
             stack.start()
             stack.wait_until_ready()
