@@ -7,6 +7,7 @@ RASA := .venv-rasa/bin/rasa
 RASA_PY := .venv-rasa/bin/python
 BACKEND_PY := .venv-backend/bin/python
 MODEL := models/lotse.tar.gz
+TRAINING_TIME := models/lotse.training.json
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml) $(wildcard stories/*.yml) $(wildcard bot/nlu/*.py) bot/language.py bot/language_hints.yml
 WIDGET := web/dist/lotse-widget.js
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -52,7 +53,8 @@ model: $(MODEL)
 
 $(MODEL): .venv-rasa/.installed $(TRAINING_INPUTS)
 	@mkdir -p var
-	flock var/.training.lock $(RASA) train --quiet --data data/nlu stories --config config.yml --domain domain.yml \
+	flock var/.training.lock $(RASA_PY) bench/training_time.py $(TRAINING_TIME) -- \
+		$(RASA) train --quiet --data data/nlu stories --config config.yml --domain domain.yml \
 		--out models --fixed-model-name lotse
 
 validate: .venv-rasa/.installed

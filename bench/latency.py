@@ -3,8 +3,9 @@
 Starts Lotse's stack (scripts/stack.py, fresh state folder), sends a fixed mix of German and
 English messages from 1 and from 20 concurrent conversations, then does the same for the stock
 bot (created and trained in a temporary folder on first use, cached under var/bench/), and prints
-p50/p95/p99 latency, messages per second and the ratios. Bounded: a fixed number of messages,
-loopback only.
+p50/p95/p99 latency, messages per second, the memory of each Rasa process and the ratios, and the
+training time of both as measured (Lotse's by the last `make model`, bench/training_time.py).
+Bounded: a fixed number of messages, loopback only.
 Run: make bench   (or .venv-rasa/bin/python bench/latency.py)
 """
 
@@ -20,17 +21,23 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
-from stack import Stack, is_healthy  # noqa: E402
+sys.path.insert(0, str(REPO / "bench"))
+from stack import Ports, Stack, is_healthy  # noqa: E402
+from training_time import TrainingTime, recorded, record, timed_run  # noqa: E402
 
 RASA = REPO / ".venv-rasa" / "bin" / "rasa"
 STOCK_DIR = REPO / "var" / "bench" / "stock-bot"
-STOCK_PORT = 5105
+STOCK_TRAINING_TIME = STOCK_DIR / "training.json"
+LOTSE_TRAINING_TIME = REPO / "models" / "lotse.training.json"
+# LOTSE_E2E_PORT_OFFSET shifts the ports as for the end-to-end stacks, so checkouts can bench side by side
+PORT_OFFSET = int(os.environ.get("LOTSE_E2E_PORT_OFFSET", "0"))
+STOCK_PORT = 5105 + PORT_OFFSET
 MESSAGES = [
     "Hallo",
     "Was kostet das beschleunigte Fachkräfteverfahren?",
@@ -88,16 +95,24 @@ def stock_model() -> Path:
         return model
     shutil.rmtree(STOCK_DIR, ignore_errors=True)
     STOCK_DIR.mkdir(parents=True)
-    # `rasa init --no-prompt` creates the stock project and trains it on this machine.
-    subprocess.run(
+    # `rasa init --no-prompt` creates the stock project and trains it on this machine, timed like `make model`.
+    returncode, measured = timed_run(
         [str(RASA), "init", "--no-prompt", "--init-dir", str(STOCK_DIR)],
-        check=True,
         cwd=STOCK_DIR,
-        stdout=subprocess.DEVNULL,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        quiet=True,
     )
+    if returncode != 0:
+        raise RuntimeError("rasa init failed")
+    record(STOCK_TRAINING_TIME, measured)
     next((STOCK_DIR / "models").glob("*.tar.gz")).rename(model)
     return model
+
+
+def resident_megabytes(pid: int) -> tuple[float, float]:
+    """The process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
 def start_stock_bot(model: Path, log: Path) -> subprocess.Popen:
@@ -131,6 +146,26 @@ def print_results(lotse: Sequence[Result], stock: Sequence[Result]) -> None:
         )
 
 
+def print_memory(lotse: tuple[float, float], stock: tuple[float, float]) -> None:
+    for label, (now, peak) in (("lotse", lotse), ("stock", stock)):
+        print(f"Rasa process memory {label}: {now:.0f} MB resident after the run (peak {peak:.0f} MB)")
+    print(f"ratio lotse/stock memory: {lotse[0] / stock[0]:.2f}x (peak {lotse[1] / stock[1]:.2f}x)")
+
+
+def print_training_times(lotse: Optional[TrainingTime], stock: Optional[TrainingTime]) -> None:
+    for label, measured, how in (
+        ("lotse", lotse, "last `make model`"),
+        ("stock", stock, "`rasa init`, first `make bench`"),
+    ):
+        figure = measured.describe() if measured else "not recorded (train it again to measure)"
+        print(f"training time {label} ({how}): {figure}")
+    if lotse and stock:
+        print(
+            f"ratio lotse/stock training time: {lotse.wall_seconds / stock.wall_seconds:.1f}x wall, "
+            f"{lotse.cpu_seconds / stock.cpu_seconds:.1f}x CPU"
+        )
+
+
 async def run_levels(label: str, bot_url: str) -> List[Result]:
     return [await measure(label, bot_url, level) for level in CONCURRENCY_LEVELS]
 
@@ -139,20 +174,27 @@ def main() -> int:
     model = stock_model()
     with tempfile.TemporaryDirectory() as var_dir:
         # every bench conversation comes from 127.0.0.1: the per-address message limit would throttle them
-        stack = Stack(var_dir=Path(var_dir), extra_env={"LOTSE_MESSAGE_RATE": "1000000/minute"})
+        default = Ports()
+        ports = Ports(*(port + PORT_OFFSET for port in (default.rasa, default.actions, default.backend, default.web)))
+        stack = Stack(var_dir=Path(var_dir), ports=ports, extra_env={"LOTSE_MESSAGE_RATE": "1000000/minute"})
         try:
             stack.start()
             stack.wait_until_ready()
             lotse = asyncio.run(run_levels("lotse", f"http://127.0.0.1:{stack.ports.rasa}"))
+            lotse_memory = resident_megabytes(stack.processes["rasa"].pid)
         finally:
             stack.stop()
         stock_bot = start_stock_bot(model, Path(var_dir) / "stock.log")
         try:
             stock = asyncio.run(run_levels("stock", f"http://127.0.0.1:{STOCK_PORT}"))
+            stock_memory = resident_megabytes(stock_bot.pid)
         finally:
             stock_bot.terminate()
             stock_bot.wait(timeout=30)
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (1 min) on {os.cpu_count()} cores")
     print_results(lotse, stock)
+    print_memory(lotse_memory, stock_memory)
+    print_training_times(recorded(LOTSE_TRAINING_TIME), recorded(STOCK_TRAINING_TIME))
     return 0
 
 

@@ -20,6 +20,7 @@ SUPPORTED_LANGUAGES = ("de", "en")
 # Key of the detection result in a parsed message (set by the NLU tokenizer).
 LANGUAGE_DETECTION = "language_detection"
 DEFAULT_LANGUAGE = "de"
+SWITCH_LANGUAGE_INTENT = "switch_language"
 
 _SPOKEN = (Language.GERMAN, Language.ENGLISH)
 _OTHERS = (
@@ -223,6 +224,16 @@ class LanguageState:
 
     current: Optional[str]
     last_channel_language: Optional[str]
+
+
+def explicit_request(intent: Optional[str], named_language: object, current: Optional[str]) -> Optional[str]:
+    """The language a `switch_language` message asks for: the one it names, else the other one."""
+    if intent != SWITCH_LANGUAGE_INTENT:
+        return None
+    requested = normalise_language(named_language)
+    if requested:
+        return requested
+    return next((language for language in SUPPORTED_LANGUAGES if language != current), None)
 
 
 def choose_language(

@@ -35,10 +35,12 @@ def test_greeting_and_bot_challenge_name_the_operator_from_the_settings_only(res
         assert not any(authority in text for authority in AUTHORITIES), text
 
 
-def test_the_operator_slots_are_filled_by_the_operator_action() -> None:
+def test_the_operator_slots_are_kept_by_the_rasa_server_without_an_action_call() -> None:
     slots = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["slots"]
     for language in ("de", "en"):
-        assert slots[f"assistant_of_{language}"]["mappings"] == [{"type": "custom", "action": "action_set_operator"}]
+        assert slots[f"assistant_of_{language}"]["mappings"] == [{"type": "custom"}]
+    policies = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["policies"]
+    assert {"name": "bot.nlu.slot_keepers.OperatorSlotKeeper"} in policies
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
