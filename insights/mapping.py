@@ -118,7 +118,7 @@ class EventMapper:
         if conversation.intake and conversation.intake.form_closed:
             self._abandon(sender, conversation, timestamp, "form_closed")
         conversation.channel = channel_of(event.get("input_channel"))
-        parse_data = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
+        parse_data = _mapping(event.get("parse_data"))
         language = _message_language(event, parse_data)
         if language != "other":
             conversation.language = language
@@ -149,7 +149,7 @@ class EventMapper:
         if conversation.session_pending and conversation.heard:
             conversation.session_pending = False
             self._add(sender, conversation, timestamp, "conversation_started")
-        metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+        metadata = _mapping(event.get("metadata"))
         insight = metadata.get("insight")
         if isinstance(insight, dict):
             self._insight(sender, conversation, timestamp, insight)
@@ -171,8 +171,8 @@ class EventMapper:
 
 
 def _message_language(event: Dict[str, Any], parse_data: Dict[str, Any]) -> str:
-    metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
-    detection = parse_data.get("language_detection") if isinstance(parse_data.get("language_detection"), dict) else {}
+    metadata = _mapping(event.get("metadata"))
+    detection = _mapping(parse_data.get("language_detection"))
     return language_of(metadata.get("language") or detection.get("language"))
 
 
@@ -183,3 +183,8 @@ _HANDLERS = {
     "active_loop": EventMapper._active_loop,
     "bot": EventMapper._bot,
 }
+
+
+def _mapping(value: Any) -> Dict[str, Any]:
+    """An event's field that should be an object, or an empty one (the stream is not ours to trust)."""
+    return value if isinstance(value, dict) else {}

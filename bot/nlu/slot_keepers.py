@@ -76,7 +76,7 @@ class LanguageSlotKeeper(SlotKeeper):
 
     def slot_events(self, tracker: DialogueStateTracker) -> List[Event]:
         message = tracker.latest_message.parse_data if tracker.latest_message else {}
-        detection = Detection.from_dict(message.get(LANGUAGE_DETECTION) or {})  # type: ignore[misc]
+        detection = Detection.from_dict(message.get(LANGUAGE_DETECTION) or {})
         channel = normalise_language((message.get("metadata") or {}).get("language"))
         current = tracker.get_slot("language")
         state = LanguageState(current, tracker.get_slot("channel_language"))

@@ -266,7 +266,7 @@ def _claim_note(claimed: Figure, fact_id: str, lookup: ValueOn, is_claim: bool, 
     money = fact.unit.startswith("EUR")
     value = _qualified(format_value(lookup.value, fact.unit, language), fact.qualifier, language)
     in_unit = _in_unit(claimed, "EUR" if money else fact.unit)
-    if in_unit is not None and in_unit.covers(lookup.value):
+    if in_unit is not None and isinstance(lookup.value, Decimal) and in_unit.covers(lookup.value):
         return [text("understanding_claim_right", language, value=value, source=fact.source)]
     key = "understanding_claim_wrong" if is_claim else "understanding_claim_compare"
     return [text(key, language, value=value, claimed=_claimed_text(claimed, language), source=fact.source)]
@@ -302,14 +302,20 @@ def training_notes(message: str, language: str, day: date) -> list[str]:
         return []
     notes = []
     in_company, school = _current("training_minimum_in_company", day), _current("training_minimum_school_based", day)
-    if _mentions(folded, "trainee_pay") and in_company and school:
+    if (
+        _mentions(folded, "trainee_pay")
+        and in_company
+        and school
+        and isinstance(in_company.value, Decimal)
+        and isinstance(school.value, Decimal)
+    ):
         fact = knowledge().fact("training_minimum_in_company")
         notes.append(
             text(
                 "understanding_training_pay",
                 language,
-                in_company=format_money(Decimal(in_company.value), language),
-                school_based=format_money(Decimal(school.value), language),
+                in_company=format_money(in_company.value, language),
+                school_based=format_money(school.value, language),
                 source=fact.source,
             )
         )
