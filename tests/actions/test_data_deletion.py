@@ -46,7 +46,7 @@ async def test_delete_my_data_drops_queued_cases_and_queues_the_backends_erasure
 
     assert dispatcher.messages[0]["text"] == text("data_deleted", "de")
     assert [event["event"] for event in events] == ["reset_slots", "restart"]
-    assert [case.reference for case in outbox.due()] == ["LT-2026-OTHER1"], "the queued case never leaves"
+    assert [case.reference for case in outbox.claim()] == ["LT-2026-OTHER1"], "the queued case never leaves"
     waiting = dict(outbox.erasures_due(datetime.now(timezone.utc) + timedelta(minutes=1)))
     assert waiting == {DELIVERED: 1, NAMED: 1}, "the backend was not reachable: asked again later"
 
