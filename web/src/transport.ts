@@ -20,11 +20,18 @@ export type SendResult =
 
 const TIMEOUT_MS = 60_000;
 
+function textOrEmpty(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
 function toFeedbackOffer(custom: unknown): FeedbackOffer | undefined {
   const offer = (custom as { feedback?: Record<string, unknown> } | undefined)?.feedback;
   if (!offer || typeof offer.topic !== "string") return undefined;
-  const text = (value: unknown): string => (typeof value === "string" ? value : "");
-  return { topic: offer.topic, language: text(offer.language), knowledge_version: text(offer.knowledge_version) };
+  return {
+    topic: offer.topic,
+    language: textOrEmpty(offer.language),
+    knowledge_version: textOrEmpty(offer.knowledge_version),
+  };
 }
 
 /** Text replies in order; a feedback offer (custom JSON after an answer) goes with the answer before it. */
