@@ -80,8 +80,23 @@ def widget_answer(bot_url: str, language: str, *messages: str) -> List[dict]:
     return answers
 
 
+def offers_feedback(activity: Dict[str, Any]) -> bool:
+    """The 👍 / 👎 card under an answer (issue 17 I2): its 👍 action submits `{"feedback": …}`."""
+    return any(
+        "feedback" in (action.get("data") or {})
+        for attachment in activity.get("attachments") or []
+        for action in (attachment.get("content") or {}).get("actions") or []
+    )
+
+
 def texts(replies: Sequence[Dict[str, Any]]) -> List[str]:
-    return [words(reply) for reply in replies]
+    """What the user reads of the answer; the feedback card under it is checked on its own."""
+    return [words(reply) for reply in replies if not offers_feedback(reply)]
+
+
+def widget_texts(messages: Sequence[Dict[str, Any]]) -> List[str]:
+    """The widget's text messages; its feedback offer is a custom message without text."""
+    return [shown_lines(message["text"]) for message in messages if "text" in message]
 
 
 def test_signed_german_then_english_activities_get_the_bots_answer_in_their_language(
@@ -93,7 +108,8 @@ def test_signed_german_then_english_activities_get_the_bots_answer_in_their_lang
         replies = teams.say(FEE_QUESTION[language])
 
         widget = widget_answer(bot_url, language, FEE_QUESTION[language])
-        assert texts(replies) == [shown_lines(message["text"]) for message in widget]
+        assert texts(replies) == widget_texts(widget)
+        assert any(offers_feedback(reply) for reply in replies), "a factual answer offers 👍 / 👎"
         assert "411" in replies[0]["text"] and marker in "\n".join(texts(replies))
         assert all(re.search(r"(?<!\n)\n(?!\n)", reply.get("text") or "") is None for reply in replies), (
             "a single line break would join the lines in Teams' markdown"
@@ -143,7 +159,7 @@ def test_a_mention_in_a_channel_thread_is_understood_and_the_thread_keeps_apart_
 
     # the answer of a fresh conversation: no path finder question of the 1:1 chat appended
     widget = Conversation(bot_url, "de")
-    assert texts(replies) == [shown_lines(message["text"]) for message in widget.say(FEE_QUESTION["de"])]
+    assert texts(replies) == widget_texts(widget.say(FEE_QUESTION["de"]))
     [turn] = user_turns(stack, sender_of(thread))
     assert turn["text"] == FEE_QUESTION["de"], "the mention is taken out before NLU"
     assert turn["parse_data"]["intent"]["name"] == user_turns(stack, widget.sender)[0]["parse_data"]["intent"]["name"]

@@ -1,7 +1,8 @@
 // Helpers for the staff UI specs: dev credentials, seeding tickets through the API, logging in.
-import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { createHash, createHmac } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 type Entry = { username?: string; password?: string; api_token: string; totp_secret?: string };
@@ -97,12 +98,26 @@ export function totp(base32Secret: string, at: number = Date.now()): string {
   return ((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, "0");
 }
 
+// The backend refuses a code of a time step already used (replay protection): a second admin login within
+// the same 30 s waits for the next step. The step is kept in a file, as spec files may run in other processes.
+async function unusedTotp(base32Secret: string): Promise<string> {
+  const record = join(tmpdir(), `lotse-totp-${createHash("sha256").update(base32Secret).digest("hex").slice(0, 16)}`);
+  const last = existsSync(record) ? Number(readFileSync(record, "utf-8")) : -1;
+  let step = Math.floor(Date.now() / 30_000);
+  if (step <= last) {
+    await new Promise((done) => setTimeout(done, (last + 1) * 30_000 - Date.now() + 200));
+    step = Math.floor(Date.now() / 30_000);
+  }
+  writeFileSync(record, String(step));
+  return totp(base32Secret, step * 30_000);
+}
+
 export async function logIn(page: Page, account: keyof Credentials): Promise<void> {
   const entry = credentials()[account];
   await page.goto("staff/login");
   await page.getByLabel("Benutzername").fill(entry.username ?? "");
   await page.getByLabel("Passwort").fill(entry.password ?? "");
-  if (entry.totp_secret) await page.getByLabel(/Code aus der Authenticator-App/).fill(totp(entry.totp_secret));
+  if (entry.totp_secret) await page.getByLabel(/Code aus der Authenticator-App/).fill(await unusedTotp(entry.totp_secret));
   await page.getByRole("button", { name: "Anmelden" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Eingang" })).toBeVisible();
 }
