@@ -20,6 +20,7 @@ from bot.understanding.reading import Reading, asks_to_register_a_case, read_mes
 from bot.understanding.referrals import referral_for
 from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
 from bot.understanding.slots import context_slots
+from bot.understanding.topic_cues import names_its_subject
 
 TOPIC_PARAMETERS = ("residence_title", "occupation")
 TOPIC_OF_INTENT = {"help": "capabilities", "request_human": "human_contact"}
@@ -53,10 +54,15 @@ def retrieve(message: str) -> List[Hit]:
     """The topics closest to the message's questions, whose context sentences only blur the match; to
     the whole message when its questions alone say nothing substantive ("Is that correct?")."""
     questions = " ".join(read_message(message).questions)
-    hits = topic_index().rank(questions, 5) if questions else []
+    hits = _named(topic_index().rank(questions, 5), message) if questions else []
     if not hits or hits[0].intent not in substantive_intents():
-        hits = topic_index().rank(message, 5)
+        hits = _named(topic_index().rank(message, 5), message)
     return hits
+
+
+def _named(hits: List[Hit], message: str) -> List[Hit]:
+    """Only topics whose subject the message names (bot/understanding/topic_cues.yml)."""
+    return [hit for hit in hits if names_its_subject(hit.intent, message)]
 
 
 def _message(tracker: Tracker) -> str:

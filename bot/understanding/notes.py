@@ -44,7 +44,7 @@ ROUTING_TOPICS = frozenset(
     }
 )
 AGE_TOPICS = frozenset({"age_rule", "salary_threshold", "eligibility", "residence_title"})
-_BLUE_CARD = re.compile(r"blue\s*card|blaue\s*karte|bluecard", re.IGNORECASE)
+_BLUE_CARD = re.compile(r"blue[\s-]*card|blau\w*[\s-]*karte|bluecard", re.IGNORECASE)
 _EXPERIENCE_ROUTE = re.compile(r"19\s*c|berufserfahren|experience route|without (a )?recogni", re.IGNORECASE)
 _DAYS_PER_WEEK = 7
 _SENTENCE_END = re.compile(r"[?!;]|\.(?!\d)|\n")
@@ -143,7 +143,7 @@ def salary_notes(reading: Reading, message: str, residence_title: Optional[str],
     return ["\n".join(lines)]
 
 
-def age_notes(reading: Reading, topic: str, language: str, day: date) -> list[str]:
+def age_notes(reading: Reading, message: str, topic: str, language: str, day: date) -> list[str]:
     age, threshold = reading.context.age, _age_threshold(day)
     salary = _current("salary_age_45_plus", day)
     monthly = _current("salary_age_45_plus_monthly", day)
@@ -153,6 +153,8 @@ def age_notes(reading: Reading, topic: str, language: str, day: date) -> list[st
     if age < threshold:
         return [text("understanding_age_not_applies", language, **values)] if topic in AGE_TOPICS else []
     fact = knowledge().fact("salary_age_45_plus")
+    if _BLUE_CARD.search(message):
+        return [text("understanding_age_blue_card", language, source=fact.source, **values)]
     return [
         text(
             "understanding_age_applies",
@@ -295,7 +297,7 @@ def _mentions(folded: str, kind: str) -> bool:
     return any(re.search(rf"(?<![\w-]){cue}(?![\w-])", folded) for cue in word_list(kind))
 
 
-def training_notes(message: str, language: str, day: date) -> list[str]:
+def training_notes(reading: Reading, message: str, language: str, day: date) -> list[str]:
     """A question about a trainee's pay or German answered with the § 16a facts, whatever topic it was taken for."""
     folded = fold(message)
     if not _mentions(folded, "trainee"):
@@ -319,11 +321,23 @@ def training_notes(message: str, language: str, day: date) -> list[str]:
                 source=fact.source,
             )
         )
+        notes += _trainee_pay_compared(reading, in_company.value, language)
     level = _current("training_language_level", day)
     if _mentions(folded, "trainee_language") and level:
         source = knowledge().fact("training_language_level").source
         notes.append(text("understanding_training_language", language, level=str(level.value), source=source))
     return notes
+
+
+def _trainee_pay_compared(reading: Reading, minimum: Decimal, language: str) -> list[str]:
+    """The pay the message names ("our apprentice gets 750 euros") against the in-company minimum."""
+    offered = reading.context.salary.monthly if reading.context.salary else None
+    amounts = [figure.value for figure in reading.figures if figure.unit == "EUR"]
+    amount = offered if offered is not None else (amounts[0] if amounts else None)
+    if amount is None:
+        return []
+    key = "understanding_training_pay_below" if amount < minimum else "understanding_training_pay_reached"
+    return [text(key, language, amount=format_money(amount, language), in_company=format_money(minimum, language))]
 
 
 def notes_for(
@@ -332,9 +346,9 @@ def notes_for(
     paragraphs = [
         *claim_notes(reading, message, topic, language, day),
         *fee_notes(message, topic, language, day),
-        *training_notes(message, language, day),
+        *training_notes(reading, message, language, day),
         *salary_notes(reading, message, residence_title, language, day),
-        *age_notes(reading, topic, language, day),
+        *age_notes(reading, message, topic, language, day),
         *routing_notes(reading, topic, language),
     ]
     return Notes(tuple(paragraphs))

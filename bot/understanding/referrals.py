@@ -1,8 +1,9 @@
-"""Questions outside the remit (asylum and Duldung, tax, temporary agency work, the spouse of a German
-citizen, social security, a complaint) answered with the right referral in the user's language.
+"""Questions the topic answers cannot serve — outside the remit (asylum and Duldung, tax, temporary agency
+work, the spouse of a German citizen, social security, EU citizens, seasonal and helper jobs) or a special
+case of it (Western Balkans, a complaint) — answered with the right rule or referral in the user's language.
 
 The subjects and their texts are data (referrals.yml). A subject that takes the case out of the
-accelerated procedure answers alone; a complaint is answered besides the topic it is about."""
+accelerated procedure answers alone; one marked `alongside` is followed by the topic's own answer."""
 
 from __future__ import annotations
 
@@ -20,8 +21,6 @@ from bot.understanding.reading import fold
 
 REFERRALS_FILE = Path(__file__).with_name("referrals.yml")
 MOST_SUBJECTS = 2
-# A complaint is about something: the topic's own answer still follows it.
-ALONGSIDE_THE_TOPIC = frozenset({"complaint"})
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,7 @@ class Subject:
     id: str
     triggers: tuple[re.Pattern[str], ...]
     texts: dict[str, str]
+    alongside: bool  # the topic's own answer still follows (a complaint is about something)
 
     def found_in(self, folded: str) -> bool:
         return any(trigger.search(folded) for trigger in self.triggers)
@@ -38,11 +38,7 @@ class Subject:
 class Referral:
     subjects: tuple[str, ...]
     paragraphs: tuple[str, ...]
-
-    @property
-    def answers_alone(self) -> bool:
-        """True when the message is no case for the procedure, so no topic answer follows."""
-        return any(subject not in ALONGSIDE_THE_TOPIC for subject in self.subjects)
+    answers_alone: bool  # the message is no case for the procedure, so no topic answer follows
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +49,7 @@ def subjects() -> tuple[Subject, ...]:
             id=name,
             triggers=tuple(re.compile(rf"(?<![\w-]){pattern}") for pattern in raw["triggers"]),
             texts={language: " ".join(str(raw[language]).split()) for language in ("de", "en")},
+            alongside=bool(raw.get("alongside", False)),
         )
         for name, raw in document["subjects"].items()
     )
@@ -65,4 +62,5 @@ def referral_for(message: str, language: str, day: date) -> Referral | None:
     if not found:
         return None
     paragraphs = tuple(render_text(subject.texts, language, day).text for subject in found)
-    return Referral(subjects=tuple(subject.id for subject in found), paragraphs=paragraphs)
+    alone = any(not subject.alongside for subject in found)
+    return Referral(subjects=tuple(subject.id for subject in found), paragraphs=paragraphs, answers_alone=alone)

@@ -1,0 +1,67 @@
+"""Answer topics taken only when the message names what they are about (bot/understanding/topic_cues.yml).
+
+DIET learns a topic from its examples' words; a long real question shares the procedure's general words
+with many topics ("beschleunigtes Verfahren", "Fachkraft") and may land on one whose subject it never
+names. A listed topic without its cue is moved behind the others, so the next likely intent answers, or
+the clarifying retrieval when nothing else is likely. The table test is tests/bot/test_topic_cues.py."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.understanding.reading import asks_to_register_a_case, fold
+
+CUES_FILE = Path(__file__).with_name("topic_cues.yml")
+# A demoted intent keeps this share of its confidence, so it stays last in the ranking and below every
+# fallback threshold (config.yml), but is still visible in the ranking for the clarifying buttons.
+DEMOTED_SHARE = 0.1
+PATH_FINDER, INTAKE = "start_pathfinder", "start_intake"
+
+
+@dataclass(frozen=True)
+class Ranked:
+    name: str
+    confidence: float
+
+
+@lru_cache(maxsize=1)
+def cue_table() -> dict[str, tuple[re.Pattern[str], ...]]:
+    document: dict[str, Any] = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+    return {intent: tuple(re.compile(p) for p in patterns) for intent, patterns in document["cues"].items()}
+
+
+def names_its_subject(intent: str, message: str) -> bool:
+    """True unless the intent is listed and the message names none of its cues."""
+    cues = cue_table().get(intent)
+    folded = fold(message)
+    return cues is None or any(cue.search(folded) for cue in cues)
+
+
+def rerank(message: str, ranking: list[Ranked]) -> list[Ranked]:
+    """The ranking with listed intents whose cue the message lacks moved to the end (their confidence
+    scaled by DEMOTED_SHARE); "open a case for us" read as the path finder becomes the intake."""
+    if message.startswith("/"):
+        return ranking  # a button's payload names its intent
+    ranking = _first_of_each([_intake_for_a_case(message, entry) for entry in ranking])
+    kept = [entry for entry in ranking if names_its_subject(entry.name, message)]
+    demoted = [Ranked(e.name, e.confidence * DEMOTED_SHARE) for e in ranking if not names_its_subject(e.name, message)]
+    return kept + demoted
+
+
+def _first_of_each(ranking: list[Ranked]) -> list[Ranked]:
+    first: dict[str, Ranked] = {}
+    for entry in ranking:
+        first.setdefault(entry.name, entry)
+    return list(first.values())
+
+
+def _intake_for_a_case(message: str, entry: Ranked) -> Ranked:
+    if entry.name == PATH_FINDER and asks_to_register_a_case(message):
+        return Ranked(INTAKE, entry.confidence)
+    return entry
