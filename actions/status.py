@@ -26,7 +26,7 @@ from actions.conversation import (
 from actions.rate_limits import RateLimits
 from bot.answer_or_question import Kind, answer_or_question
 from bot.case_fields import find_email, read_reference
-from bot.messages import all_messages, text
+from bot.texts import all_texts, text
 
 STATUS_SLOTS = ("status_reference", "status_email")
 STATUS_INTENTS = frozenset({"ask_status"})
@@ -104,7 +104,7 @@ class ActionCaseStatus(Action):
             reference, email, sender_key(tracker), client_key(tracker)
         )
         status_key = f"status_{(answer or {}).get('status')}"
-        if outcome is Lookup.FOUND and status_key in all_messages():
+        if outcome is Lookup.FOUND and status_key in all_texts():
             say(dispatcher, "status_current", language, reference=reference, status=text(status_key, language))
         else:
             say(dispatcher, OUTCOME_MESSAGES.get(outcome, "status_unavailable"), language, reference=reference)

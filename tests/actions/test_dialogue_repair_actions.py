@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dialogue_repair import ActionReplyToYesNo
 from actions.intake import ValidateIntakeForm
 from actions.pathfinder import ASK_ACTIONS, ValidatePathfinderForm
-from bot.messages import text
+from bot.texts import text
 from trackers import tracker_with, user_event
 
 
