@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -38,8 +39,9 @@ class ReadsTheRequestedSlot(FormValidationAction):
             return []
         return [SlotSet(name, value) for name, value in self.read_requested(slot, dispatcher, tracker).items()]
 
+    @abstractmethod
     def read_requested(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        raise NotImplementedError
+        """The slot events for the requested slot's answer (abstract, so the action server skips this class)."""
 
 
 FORM_BOOKKEEPING = {"requested_slot", "language", "failed_attempts"}
