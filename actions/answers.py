@@ -12,9 +12,9 @@ from actions.conversation import answered_the_form, language_of, latest_entity, 
 from actions.insights import feedback_offer, topic_insight
 from bot.answers import render
 from bot.clock import today
-from bot.intent_titles import all_titles, title_of
+from bot.intent_titles import all_titles
 from bot.language import LANGUAGE_DETECTION, Detection, is_foreign
-from bot.messages import text
+from bot.texts import text
 from bot.understanding.notes import notes_for
 from bot.understanding.reading import Reading, asks_to_register_a_case, read_message
 from bot.understanding.referrals import referral_for
@@ -209,7 +209,7 @@ class ActionHandleFallback(Action):
         events = answer_message(dispatcher, tracker, str(decision.closest))
         others = [intent for intent in decision.options if intent != decision.closest][: CLARIFY_WITH_AT_MOST - 1]
         options = [*others, "request_human"]
-        buttons = [{"title": title_of(intent, language), "payload": f"/{intent}"} for intent in options]
+        buttons = [{"title": text(intent, language), "payload": f"/{intent}"} for intent in options]
         dispatcher.utter_message(text=text("understanding_other_options", language), buttons=buttons)
         return events
 
@@ -236,7 +236,7 @@ class ActionHandleFallback(Action):
         elif decision.closest:
             return self._answer_closest(dispatcher, tracker, decision, language)
         options = [*decision.options[:CLARIFY_WITH_AT_MOST], "request_human"]
-        buttons = [{"title": title_of(intent, language), "payload": f"/{intent}"} for intent in dict.fromkeys(options)]
+        buttons = [{"title": text(intent, language), "payload": f"/{intent}"} for intent in dict.fromkeys(options)]
         closest = topic_of(decision.options[0]) if decision.options else UNKNOWN_TOPIC
         insight = topic_insight(closest, "clarified", _message(tracker))
         dispatcher.utter_message(text=text("clarify", language), buttons=buttons, insight=insight)

@@ -2,53 +2,46 @@
 
 from __future__ import annotations
 
-import os
-from typing import Any, Dict, List, Optional, Text
+from abc import abstractmethod
+from typing import Any, Dict, List, Optional, Text, Tuple
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
+from bot.answer_or_question import Said
 from bot.dialogue_repair import prompt_key
 from bot.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.messages import message
-from bot.question_intents import question_intents
 from state_store.local_state import pseudonym
 
-# Intents that interrupt the intake when the model is confident; anything else is taken as the answer.
-INTERJECTIONS = frozenset(
-    {
-        "stop",
-        "request_human",
-        "help",
-        "switch_language",
-        "bot_challenge",
-        "out_of_scope",
-        "delete_my_data",
-        "ask_status",
-        "start_pathfinder",
-    }
-)
-INTERJECTION_CONFIDENCE = float(os.environ.get("LOTSE_INTERJECTION_CONFIDENCE", "0.9"))
 
-
-def looks_like_interjection(tracker: Tracker) -> bool:
-    intent = latest_intent(tracker)
-    return intent in INTERJECTIONS or intent in question_intents()
-
-
-def is_interjection(tracker: Tracker) -> bool:
-    """A confident question or request in between, which the rules answer before the intake goes on."""
+def said(tracker: Tracker) -> Said:
+    """The latest message as `bot.answer_or_question` reads it: its text and the intent heard."""
     confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
-    return looks_like_interjection(tracker) and confidence >= INTERJECTION_CONFIDENCE
+    return Said(str(tracker.latest_message.get("text") or ""), latest_intent(tracker), confidence)
 
 
-def is_question_in_between(tracker: Tracker, answered: bool) -> bool:
-    """A confident question in between, unless the message also reads as the answer and is not
-    itself a question: "60.000 Euro brutto" answers the salary question even when the NLU hears
-    the salary-threshold topic in it."""
-    if not is_interjection(tracker):
-        return False
-    return not answered or str(tracker.latest_message.get("text") or "").rstrip().endswith("?")
+class ReadsTheRequestedSlot(FormValidationAction):
+    """A form whose slots are all read the same way: Rasa SDK would look for one `extract_<slot>`
+    method per slot; here `get_extraction_events` reads the requested slot with `read_requested`
+    when it is one of `SLOTS_READ` (the form's table of the slots it reads) and still needed."""
+
+    SLOTS_READ: Tuple[str, ...] = ()
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        slot = tracker.get_slot("requested_slot")
+        needed = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        if slot not in self.SLOTS_READ or slot not in needed:
+            return []
+        return [SlotSet(name, value) for name, value in self.read_requested(slot, dispatcher, tracker).items()]
+
+    @abstractmethod
+    def read_requested(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """The slot events for the requested slot's answer (abstract, so the action server skips this class)."""
 
 
 FORM_BOOKKEEPING = {"requested_slot", "language", "failed_attempts"}

@@ -5,23 +5,22 @@ from __future__ import annotations
 import asyncio
 import os
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Coroutine, Dict, List, Optional, Text, Tuple
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from email_validator import EmailNotValidError, validate_email
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendClient, Delivery
 from actions.conversation import (
-    INTERJECTION_CONFIDENCE,
+    ReadsTheRequestedSlot,
     ask_action,
-    is_question_in_between,
     language_of,
     latest_entity,
     latest_intent,
-    looks_like_interjection,
+    said,
     say,
     sender_key,
 )
@@ -31,6 +30,7 @@ from actions.insights import intake_completed_insight
 from actions.outbox import Outbox, PendingCase
 from actions.pathfinder import read_answer
 from actions.rate_limits import RateLimits
+from bot.answer_or_question import INTERJECTION_CONFIDENCE, Kind, answer_or_question
 from bot.case import CaseDraft, build_ticket, parse_business_type
 from bot.case_fields import find_email, find_phone, read_country, read_phone, read_start_date
 from bot.clock import today
@@ -172,30 +172,23 @@ def _iso(day: Optional[date]) -> Optional[str]:
     return day.isoformat() if day else None
 
 
-def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]:
-    async def extract(
-        self: "ValidateIntakeForm", dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != slot:
-            return {}
+class ValidateIntakeForm(CountsFailures, ReadsTheRequestedSlot):
+    SLOTS_READ = (*INTAKE_SLOTS, *PATHFINDER_SLOTS)  # each by its reader in `read_field`
+
+    def name(self) -> Text:
+        return "validate_intake_form"
+
+    def read_requested(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         value, problem = read_field(slot, tracker)
-        if is_question_in_between(tracker, answered=value is not None and slot not in FREE_TEXT_SLOTS):
-            return {}
-        if value is None and looks_like_interjection(tracker):
+        reading = answer_or_question(said(tracker), value is not None, any_text=slot in FREE_TEXT_SLOTS)
+        if reading in (Kind.QUESTION, Kind.PROBABLE_QUESTION):
             return {}  # a question in between: the rules answer it, then the form asks again
-        if value is not None:
+        if reading is Kind.ANSWER:
             return {slot: value, "failed_attempts": 0.0}
         if problem in UNDERSTOOD_PLACE_PROBLEMS:
             say(dispatcher, problem, language_of(tracker))
             return {slot: None}
         return {slot: None, "failed_attempts": count_failure(dispatcher, tracker, problem)}
-
-    return extract
-
-
-class ValidateIntakeForm(CountsFailures, FormValidationAction):
-    def name(self) -> Text:
-        return "validate_intake_form"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -213,9 +206,6 @@ class ValidateIntakeForm(CountsFailures, FormValidationAction):
     ) -> List[Text]:
         return questions_needed({slot: tracker.get_slot(slot) for slot in (*INTAKE_SLOTS, *PATHFINDER_SLOTS)})
 
-
-for _slot in (*INTAKE_SLOTS, *PATHFINDER_SLOTS):
-    setattr(ValidateIntakeForm, f"extract_{_slot}", _extractor(_slot))
 
 ASK_ACTIONS = [ask_action(slot, f"ask_{slot}") for slot in INTAKE_SLOTS] + [
     ask_action(ASK_WHICH_FIELD, "correction_which_field")

@@ -26,9 +26,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from actions.settings import var_dir
+from bot.backoff import backoff, wait_after
 from state_store.engine import metadata, prepared_engine, state_url
 
-RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+# After the n-th failed attempt of a case or an erasure request: 5 s, 10 s, 20 s, … doubling, at most 10 min.
+RETRY_BACKOFF = backoff(first=timedelta(seconds=5), longest=timedelta(minutes=10))
 MAX_ATTEMPTS = int(os.environ.get("LOTSE_OUTBOX_MAX_ATTEMPTS", "200"))  # at 10 minutes apart: over a day
 DEAD_LETTER = "dead_letter"
 CLAIM_LEASE = timedelta(minutes=10)  # well above a pass: at most CLAIM_BATCH cases × the backend timeout
@@ -122,7 +124,7 @@ class Outbox:
 
     def mark_retry(self, reference: str, attempts: int, max_attempts: Optional[int] = None) -> bool:
         """Counts a failed attempt; returns True when that was the last and the case is a dead letter."""
-        delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
+        delay = wait_after(RETRY_BACKOFF, attempts + 1)
         dead = attempts + 1 >= (max_attempts or MAX_ATTEMPTS)
         with self._engine.begin() as connection:
             self._update(
@@ -216,7 +218,7 @@ class Outbox:
             connection.execute(erasures_table.delete().where(_erasure.reference.in_(references)))
 
     def erasure_retry(self, reference: str, attempts: int) -> None:
-        delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
+        delay = wait_after(RETRY_BACKOFF, attempts + 1)
         retry = (
             update(erasures_table)
             .where(_erasure.reference == reference)

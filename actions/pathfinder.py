@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Coroutine, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import (
+    ReadsTheRequestedSlot,
     ask_action,
-    is_question_in_between,
     language_of,
     latest_entity,
     latest_intent,
-    looks_like_interjection,
+    said,
     say,
 )
 from actions.dialogue_repair import CountsFailures, count_failure
 from actions.insights import pathfinder_insight
+from bot.answer_or_question import Kind, answer_or_question
 from bot.clock import today
 from bot.pathfinder_dialogue import (
     CHOICE_SLOTS,
@@ -57,36 +58,25 @@ def read_answer(slot: str, tracker: Tracker) -> tuple[Optional[Any], str]:
     return (float(years) if years is not None else None), "pf_invalid_years"
 
 
-def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, Dict[Text, Any]]]:
-    async def extract(
-        self: "ValidatePathfinderForm", dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != slot:
-            return {}
-        answer, problem = read_answer(slot, tracker)
-        if is_question_in_between(tracker, answered=answer is not None):
-            return {}
-        if answer is None and looks_like_interjection(tracker):
-            return {}  # not an answer but a question: the rules answer it, then the form asks again
-        if answer is None:
-            return {slot: None, "failed_attempts": count_failure(dispatcher, tracker, problem)}
-        return {slot: answer, "failed_attempts": 0.0}
+class ValidatePathfinderForm(CountsFailures, ReadsTheRequestedSlot):
+    SLOTS_READ = PATHFINDER_SLOTS  # each by `read_answer`
 
-    return extract
-
-
-class ValidatePathfinderForm(CountsFailures, FormValidationAction):
     def name(self) -> Text:
         return "validate_pathfinder_form"
+
+    def read_requested(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        answer, problem = read_answer(slot, tracker)
+        reading = answer_or_question(said(tracker), answer is not None)
+        if reading in (Kind.QUESTION, Kind.PROBABLE_QUESTION):
+            return {}  # a question in between: the rules answer it, then the form asks again
+        if reading is Kind.ANSWER:
+            return {slot: answer, "failed_attempts": 0.0}
+        return {slot: None, "failed_attempts": count_failure(dispatcher, tracker, problem)}
 
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
         return questions_needed({slot: tracker.get_slot(slot) for slot in PATHFINDER_SLOTS}, today())
-
-
-for _slot in PATHFINDER_SLOTS:
-    setattr(ValidatePathfinderForm, f"extract_{_slot}", _extractor(_slot))
 
 
 ASK_ACTIONS = [ask_action(slot, f"pf_ask_{slot}") for slot in PATHFINDER_SLOTS if slot != "pf_shortage"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 from datetime import timedelta
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -18,17 +18,18 @@ from actions.backend_client import BackendClient, Lookup
 from actions.conversation import (
     ask_action,
     client_key,
-    is_interjection,
     language_of,
-    latest_intent,
+    said,
     say,
     sender_key,
 )
 from actions.rate_limits import RateLimits
+from bot.answer_or_question import Kind, answer_or_question
 from bot.case_fields import find_email, read_reference
-from bot.messages import all_messages, text
+from bot.texts import all_texts, text
 
 STATUS_SLOTS = ("status_reference", "status_email")
+STATUS_INTENTS = frozenset({"ask_status"})
 LOOKUPS_PER_SENDER_PER_HOUR = int(os.environ.get("LOTSE_STATUS_LOOKUPS_PER_SENDER_PER_HOUR", "5"))
 OUTCOME_MESSAGES = {
     Lookup.NOT_FOUND: "status_not_found",
@@ -41,8 +42,11 @@ def _typed(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
-def _a_question_in_between(tracker: Tracker) -> bool:
-    return latest_intent(tracker) != "ask_status" and is_interjection(tracker)
+def _a_question_in_between(tracker: Tracker, found: Optional[str]) -> bool:
+    """A reference or an address in a question proves nothing, hence `any_text`; `ask_status` is
+    the form's own intent ("Status LT-2026-7K3QZD?")."""
+    reading = answer_or_question(said(tracker), found is not None, any_text=True, form_intents=STATUS_INTENTS)
+    return reading is Kind.QUESTION
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -52,9 +56,9 @@ class ValidateStatusForm(FormValidationAction):
     async def extract_status_reference(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if _a_question_in_between(tracker):
-            return {}
         found = read_reference(_typed(tracker))
+        if _a_question_in_between(tracker, found):
+            return {}
         if found:
             return {"status_reference": found}
         if tracker.get_slot("requested_slot") != "status_reference":
@@ -67,9 +71,9 @@ class ValidateStatusForm(FormValidationAction):
     async def extract_status_email(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if _a_question_in_between(tracker):
-            return {}
         found = find_email(_typed(tracker))
+        if _a_question_in_between(tracker, found):
+            return {}
         if found:
             return {"status_email": found}
         if tracker.get_slot("requested_slot") != "status_email":
@@ -100,7 +104,7 @@ class ActionCaseStatus(Action):
             reference, email, sender_key(tracker), client_key(tracker)
         )
         status_key = f"status_{(answer or {}).get('status')}"
-        if outcome is Lookup.FOUND and status_key in all_messages():
+        if outcome is Lookup.FOUND and status_key in all_texts():
             say(dispatcher, "status_current", language, reference=reference, status=text(status_key, language))
         else:
             say(dispatcher, OUTCOME_MESSAGES.get(outcome, "status_unavailable"), language, reference=reference)

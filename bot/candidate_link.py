@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from bot.checklist import all_items
-from bot.messages import all_messages, text
+from bot.texts import all_texts, text
 from bot.reference import is_valid_link_code, normalise_link_code
 
 # Three groups of four with one kind of separator (or none): "9F4K-2QXM-7TZA", "9f4k 2qxm 7tza".
@@ -62,7 +62,7 @@ class CandidateView:
 
 def status_text(status: str, language: str) -> str:
     """The status in the candidate's words; "waiting for the employer" is not "waiting for you" here."""
-    messages = all_messages()
+    messages = all_texts()
     for key in (f"candidate_status_{status}", f"status_{status}"):
         if key in messages:
             return text(key, language)

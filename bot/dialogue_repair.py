@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from bot.messages import all_messages, text
+from bot.texts import all_texts, text
 
 FAILURES_BEFORE_HELP = 2
 LANGUAGES = ("de", "en")
@@ -17,7 +17,7 @@ def prompt_key(slot: str, question_key: str, failures: float) -> str:
     """The question, or after two misunderstood answers (and every second one after that) its
     explanation with an example (`help_<slot>`), so no prompt comes three times in a row."""
     explained = f"help_{slot}"
-    if failures >= FAILURES_BEFORE_HELP and int(failures) % 2 == 0 and explained in all_messages():
+    if failures >= FAILURES_BEFORE_HELP and int(failures) % 2 == 0 and explained in all_texts():
         return explained
     return question_key
 
@@ -53,7 +53,7 @@ def offer_taken_by_yes(last_text: str) -> Optional[str]:
     register the case now?" → /start_intake): messages.yml marks an offer with `on_yes`."""
     if not last_text:
         return None
-    for key, entry in all_messages().items():
+    for key, entry in all_texts().items():
         if entry.get("on_yes") and _said(key, last_text):
             return str(entry["on_yes"])
     return None

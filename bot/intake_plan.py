@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answers.formatting import format_date, format_money
 from bot.case_fields import country_name
-from bot.messages import all_messages, text
+from bot.texts import all_texts, text
 from bot.routing import Routing, municipality_by_id
 
 OUTSIDE_REGION = "outside_region"
@@ -126,7 +126,7 @@ def field_named(typed: str) -> str | None:
     """The slot a typed answer to "which detail?" names ("die E-Mail", "phone"), by the buttons' titles."""
     titles = {
         button[language].lower(): json.loads(button["payload"][button["payload"].index("{") :])["field"]
-        for button in all_messages()["correction_which_field"]["buttons"]
+        for button in all_texts()["correction_which_field"]["buttons"]
         for language in ("de", "en")
     }
     best = process.extractOne(typed.lower().strip(), list(titles), scorer=fuzz.WRatio, score_cutoff=FIELD_NAME_CUTOFF)

@@ -1,21 +1,11 @@
-"""Translated button titles for intents (used by the "Did you mean …?" clarification)."""
+"""The intents with a title for the "Did you mean …?" buttons (texts: bot/intent_titles.yml via bot/texts.py)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-from typing import Dict
+from typing import Any, Mapping
 
-import yaml
-
-TITLES_FILE = Path(__file__).with_name("intent_titles.yml")
+from bot.texts import INTENT_TITLES_FILE, texts_in
 
 
-@lru_cache(maxsize=1)
-def all_titles() -> Dict[str, Dict[str, str]]:
-    titles: Dict[str, Dict[str, str]] = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
-    return titles
-
-
-def title_of(intent: str, language: str) -> str:
-    return all_titles()[intent][language]
+def all_titles() -> Mapping[str, Mapping[str, Any]]:
+    return texts_in(INTENT_TITLES_FILE)

@@ -274,3 +274,10 @@ def _confident_switch(detection: Detection, policy: LanguagePolicy) -> bool:
 
 def is_foreign(detection: Detection) -> bool:
     return detection.foreign_language is not None
+
+
+def language_from_tag(tag: Optional[str]) -> Optional[str]:
+    """A channel's language tag as a supported language: 'de', 'de-DE', 'de_AT' → 'de'; 'en', 'en-GB' → 'en';
+    anything else → None."""
+    primary = (tag or "").replace("_", "-").split("-")[0].strip().lower()
+    return primary if primary in SUPPORTED_LANGUAGES else None

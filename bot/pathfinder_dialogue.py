@@ -15,7 +15,7 @@ from bot.answers.formatting import format_date, format_money
 from bot.clock import today
 from bot.estimates import CostCase, describe_costs, describe_timeline, estimate_costs, estimate_timeline
 from bot.knowledge import knowledge
-from bot.messages import all_messages, text
+from bot.texts import all_texts, text
 from bot.pathfinder import PathInput, PathResult, find_path, salary_between_blue_card_thresholds, summarise
 from bot.thresholds import threshold_on
 
@@ -107,7 +107,7 @@ def shortage_question_values(language: str, day: date) -> tuple[str, dict[str, s
 
 def _choices(slot: str) -> dict[str, str]:
     """Every title (both languages) of the slot's buttons → its canonical value."""
-    buttons = all_messages()[f"pf_ask_{slot}"].get("buttons", [])
+    buttons = all_texts()[f"pf_ask_{slot}"].get("buttons", [])
     return {
         button[language].lower(): button["payload"].split('"choice": "')[1].split('"')[0]
         for button in buttons

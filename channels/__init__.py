@@ -2,5 +2,6 @@
 
 Teams (`channels.teams.TeamsInput`), WhatsApp Business Cloud API (`channels.whatsapp.WhatsAppInput`)
 and Telegram (`channels.telegram.TelegramInput`) share `outgoing_http` (timeouts, retries),
-`connector_store` (state under LOTSE_VAR_DIR) and `texts.yml` (their own German/English texts).
+`connector_store` (state under LOTSE_VAR_DIR) and their own German/English texts
+(`bot/connector_texts.yml`, read through `bot/texts.py`).
 """

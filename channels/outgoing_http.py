@@ -1,16 +1,22 @@
 """Non-blocking HTTP calls from the connectors to the channel providers.
 
-Every call has a timeout; 429 and 5xx answers and refused connections are retried with
-exponential backoff (honouring `Retry-After`). Nothing of the request or response body is logged,
-and callers name the call with a `purpose` so that URLs carrying secrets (Telegram) stay out of logs.
+Every call has a timeout; 429 and 5xx answers and refused connections are retried by tenacity with
+the bot side's backoff (`bot/backoff.py`), honouring `Retry-After`. Nothing of the request or response
+body is logged, and callers name the call with a `purpose` so that URLs carrying secrets (Telegram)
+stay out of logs.
 """
 
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional
+from datetime import timedelta
+from typing import Any, Callable, Dict, Mapping, Optional
 
 import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_base
+
+from bot.backoff import backoff
 
 logger = logging.getLogger(__name__)
 # httpx logs every request's URL at INFO; Telegram's URLs carry the bot token.
@@ -28,15 +34,55 @@ class ProviderCallError(Exception):
         self.status = status
 
 
+class RetryableCallError(ProviderCallError):
+    """A failed call worth another try: 429, 5xx or a refused connection, with the provider's Retry-After."""
+
+    def __init__(self, purpose: str, status: Optional[int], retry_after: Optional[float] = None) -> None:
+        super().__init__(purpose, status)
+        self.retry_after = retry_after
+
+
+class RetryAfterOrBackoff(wait_base):
+    """The provider's Retry-After when it sent one, else the backoff; never longer than `longest`."""
+
+    def __init__(self, backoff: wait_base, longest: float) -> None:
+        self._backoff = backoff
+        self._longest = longest
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        asked = error.retry_after if isinstance(error, RetryableCallError) else None
+        return min(asked if asked is not None else self._backoff(retry_state), self._longest)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 4
     base_delay_seconds: float = 0.5
     max_delay_seconds: float = 8.0
 
-    def delay(self, attempt: int, retry_after: Optional[float]) -> float:
-        backoff = self.base_delay_seconds * (2 ** (attempt - 1))
-        return min(retry_after if retry_after is not None else backoff, self.max_delay_seconds)
+    def retrying(self, purpose: str) -> AsyncRetrying:
+        waits = backoff(timedelta(seconds=self.base_delay_seconds), timedelta(seconds=self.max_delay_seconds))
+        return AsyncRetrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=RetryAfterOrBackoff(waits, self.max_delay_seconds),
+            retry=retry_if_exception_type(RetryableCallError),
+            before_sleep=_log_retry(purpose),
+            reraise=True,
+        )
+
+
+def _log_retry(purpose: str) -> Callable[[RetryCallState], None]:
+    def log(retry_state: RetryCallState) -> None:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        delay = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        status = error.status if isinstance(error, ProviderCallError) else None
+        if status is None:
+            logger.warning("%s could not connect, retrying in %.1fs", purpose, delay)
+        else:
+            logger.warning("%s answered %s, retrying in %.1fs", purpose, status, delay)
+
+    return log
 
 
 def _retry_after_seconds(headers: Mapping[str, str]) -> Optional[float]:
@@ -82,23 +128,26 @@ class ProviderHttpClient:
         headers: Optional[Dict[str, str]] = None,
     ) -> Any:
         """Sends one request (retrying as the policy allows) and returns the decoded JSON body."""
-        for attempt in range(1, self._retry.attempts + 1):
-            last_attempt = attempt == self._retry.attempts
-            try:
-                response = await self._current_client().request(method, url, json=json, data=form, headers=headers)
-            except httpx.TimeoutException as error:
-                raise ProviderCallError(purpose, None) from error
-            except httpx.TransportError as error:
-                if last_attempt:
-                    raise ProviderCallError(purpose, None) from error
-                delay = self._retry.delay(attempt, None)
-                logger.warning("%s could not connect, retrying in %.1fs", purpose, delay)
-            else:
-                if response.status_code < 400:
-                    return response.json() if response.content.strip() else None
-                if response.status_code not in RETRYABLE_STATUSES or last_attempt:
-                    raise ProviderCallError(purpose, response.status_code)
-                delay = self._retry.delay(attempt, _retry_after_seconds(response.headers))
-                logger.warning("%s answered %s, retrying in %.1fs", purpose, response.status_code, delay)
-            await asyncio.sleep(delay)
-        raise ProviderCallError(purpose, None)
+        send = self._retry.retrying(purpose)
+        return await send(self._send_once, method, url, purpose, json, form, headers)
+
+    async def _send_once(
+        self,
+        method: str,
+        url: str,
+        purpose: str,
+        json: Optional[Any],
+        form: Optional[Dict[str, str]],
+        headers: Optional[Dict[str, str]],
+    ) -> Any:
+        try:
+            response = await self._current_client().request(method, url, json=json, data=form, headers=headers)
+        except httpx.TimeoutException as error:
+            raise ProviderCallError(purpose, None) from error
+        except httpx.TransportError as error:
+            raise RetryableCallError(purpose, None) from error
+        if response.status_code < 400:
+            return response.json() if response.content.strip() else None
+        if response.status_code in RETRYABLE_STATUSES:
+            raise RetryableCallError(purpose, response.status_code, _retry_after_seconds(response.headers))
+        raise ProviderCallError(purpose, response.status_code)

@@ -19,9 +19,9 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
+from bot import texts
 from bot.language import normalise_language
 from channels.client_address import ClientKeys
-from channels.connector_texts import connector_text
 from channels.erasure import carry_out_erasure
 from channels.feedback import is_feedback, read_payload, record
 from channels.message_limits import MessageLimiter, shared_limiter
@@ -120,7 +120,7 @@ class HardenedRestInput(InputChannel):
         if feedback is None:
             return _error(400, "invalid_feedback", "feedback needs 'value' (up|down) and 'topic'")
         await record(feedback, sender, self.name())
-        return response.json([{"recipient_id": sender, "text": connector_text("feedback_thanks", feedback.language)}])
+        return response.json([{"recipient_id": sender, "text": texts.text("feedback_thanks", feedback.language)}])
 
     def _parse(self, request: Request) -> tuple[str, str, Dict[str, Any]]:
         body = self._json_object(request)

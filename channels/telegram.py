@@ -18,9 +18,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import texts
+from bot.language import language_from_tag
 from channels.channel_credentials import ChannelCredentialsError, flag_value, optional_value, required_values
 from channels.connector_store import ConnectorStore, PayloadRefs
-from channels.connector_texts import connector_text, language_from_tag
 from channels.inbound_dedup import RecentDeliveries
 from channels.message_limits import MessageLimiter, shared_limiter
 from channels.outgoing_http import ProviderCallError, ProviderHttpClient
@@ -112,7 +113,7 @@ class TelegramOutput(OutputChannel):
             "sendMessage",
             {
                 "chat_id": chat_of(recipient_id),
-                "text": text.strip() or connector_text("choose_prompt", None),
+                "text": text.strip() or texts.text("choose_prompt", None),
                 "reply_markup": {"inline_keyboard": keyboard},
             },
         )
@@ -237,14 +238,12 @@ class TelegramInput(RasaTelegramInput):
             await self._to_rasa(payload, chat, user, output, on_new_message)
         elif chat:
             language = language_from_tag(user.get("language_code"))
-            await output.send_text_message(sender_id_for(chat, user), connector_text("choice_expired", language))
+            await output.send_text_message(sender_id_for(chat, user), texts.text("choice_expired", language))
 
     async def _answer_politely(self, message: Dict[str, Any], text_key: str, output: TelegramOutput) -> None:
         user = message.get("from") or {}
         language = language_from_tag(user.get("language_code"))
-        await output.send_text_message(
-            sender_id_for(message.get("chat") or {}, user), connector_text(text_key, language)
-        )
+        await output.send_text_message(sender_id_for(message.get("chat") or {}, user), texts.text(text_key, language))
 
     async def _to_rasa(
         self,
@@ -258,7 +257,7 @@ class TelegramInput(RasaTelegramInput):
         sender = sender_id_for(chat, user)
         if not await self.limiter.allow(self.name(), sender):
             if await self.limiter.should_tell(self.name(), sender):
-                await output.send_text_message(sender, connector_text("slow_down", language))
+                await output.send_text_message(sender, texts.text("slow_down", language))
             return
         await on_new_message(
             UserMessage(

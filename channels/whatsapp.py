@@ -21,9 +21,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import texts
 from channels.channel_credentials import optional_value, required_values
 from channels.connector_store import ConnectorStore, PayloadRefs, pseudonymous_key
-from channels.connector_texts import connector_label, connector_text
 from channels.inbound_dedup import RecentDeliveries
 from channels.message_limits import MessageLimiter, shared_limiter
 from channels.outgoing_http import ProviderHttpClient
@@ -190,7 +190,7 @@ class WhatsAppOutput(OutputChannel):
         options = _options(buttons)
         self._memory.offer_choices(recipient_id, [payload for _, payload in options])
         language = self._memory.language(recipient_id)
-        body = text.strip() or connector_text("choose_prompt", language)
+        body = text.strip() or texts.text("choose_prompt", language)
         titles = [title for title, _ in options]
         shape = choice_shape(body, titles)
         if shape == "buttons":
@@ -211,7 +211,7 @@ class WhatsAppOutput(OutputChannel):
 
     def _list(self, body: str, options: List[Tuple[str, str]], language: Optional[str]) -> Dict[str, Any]:
         rows = [{"id": self._refs.encode(payload), "title": title} for title, payload in options]
-        action = {"button": connector_label("list_button", language), "sections": [{"rows": rows}]}
+        action = {"button": texts.label("list_button", language), "sections": [{"rows": rows}]}
         return {
             "type": "interactive",
             "interactive": {"type": "list", "body": {"text": body}, "action": action},
@@ -220,7 +220,7 @@ class WhatsAppOutput(OutputChannel):
     @staticmethod
     def _numbered_text(body: str, titles: List[str], language: Optional[str]) -> str:
         lines = [f"{number}. {title}" for number, title in enumerate(titles, start=1)]
-        prompt = connector_text("numbered_prompt", language).replace("{count}", str(len(titles)))
+        prompt = texts.text("numbered_prompt", language, count=len(titles))
         return "\n\n".join([body, "\n".join(lines), prompt])
 
     async def _deliver(self, recipient_id: str, message: Dict[str, Any]) -> None:
@@ -348,12 +348,12 @@ class WhatsAppInput(InputChannel):
         output = self.get_output_channel()
         if not await self.limiter.allow(self.name(), user):
             if await self.limiter.should_tell(self.name(), user):
-                await output.send_text_message(user, connector_text("slow_down", self.memory.language(user)))
+                await output.send_text_message(user, texts.text("slow_down", self.memory.language(user)))
             return
         text = self._user_text(user, message, self.memory.take_offered_choices(user))
         language = self.memory.language(user)
         if text is None:
-            await output.send_text_message(user, connector_text("only_text", language))
+            await output.send_text_message(user, texts.text("only_text", language))
             return
         metadata = {"language": language} if language else None
         await on_new_message(

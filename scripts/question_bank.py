@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge import KnowledgeBase, Range, ValueOn, knowledge
-from bot.messages import text as message_text
+from bot.texts import text as message_text
 
 REPO = Path(__file__).resolve().parent.parent
 BANK_DIR = REPO / "tests" / "questions"

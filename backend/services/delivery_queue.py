@@ -17,8 +17,10 @@ from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 import httpx
+from tenacity import RetryCallState, Retrying, wait_exponential_jitter
 
 MAX_BACKOFF = timedelta(hours=6)
+JITTER = timedelta(seconds=1)
 CLAIM_LEASE = timedelta(minutes=10)  # well above a pass: at most 20 entries × 15 s timeout
 
 
@@ -57,9 +59,19 @@ def canonical(document: dict[str, Any]) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def backoff(base_seconds: float, attempts: int) -> timedelta:
-    """The wait after the `attempts`-th failed attempt: doubling from `base_seconds`, at most 6 h."""
-    return min(timedelta(seconds=base_seconds * 2 ** (attempts - 1)), MAX_BACKOFF)
+def backoff(base_seconds: float) -> wait_exponential_jitter:
+    """The backend's one backoff policy (tenacity): the wait after the first failed attempt is
+    `base_seconds`, doubling with each further failure up to 6 h, plus up to 1 s of jitter so that
+    entries that failed together do not all come back at once."""
+    return wait_exponential_jitter(multiplier=base_seconds, max=MAX_BACKOFF, jitter=JITTER)
+
+
+def wait_after(policy: wait_exponential_jitter, failed_attempts: int) -> timedelta:
+    """The wait the policy gives after the `failed_attempts`-th failed attempt (1 = the first): the
+    queue keeps its next attempt in the database, not in a running retry loop."""
+    state = RetryCallState(Retrying(), None, (), {})
+    state.attempt_number = failed_attempts
+    return timedelta(seconds=policy(state))
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
@@ -95,7 +107,7 @@ def record_attempt(entry: QueueEntry, now: datetime, error: DeliveryError | None
         entry.state, entry.delivered_at, entry.last_error = DeliveryState.DELIVERED.value, now, None
     else:
         entry.last_error = str(error)[:200]
-        entry.next_attempt_at = now + backoff(retry.base_seconds, entry.attempts)
+        entry.next_attempt_at = now + wait_after(backoff(retry.base_seconds), entry.attempts)
         if entry.attempts >= retry.max_attempts:
             entry.state = DeliveryState.FAILED.value
     return entry.state != DeliveryState.PENDING

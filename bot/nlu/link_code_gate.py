@@ -10,10 +10,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.candidate_link import Found, find_link_code
+from bot.nlu.chosen_intent import choose_intent
 
 LINK_INTENT = "link_case"
 
@@ -33,7 +34,7 @@ class LinkCodeGate(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if holds_link_code(message.get(TEXT)):
-                message.set(INTENT, {INTENT_NAME_KEY: LINK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+                choose_intent(message, LINK_INTENT)
         return messages
 
 

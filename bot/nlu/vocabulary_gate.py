@@ -13,9 +13,11 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.chosen_intent import choose_intent
 
 VOCABULARY_FILE = "vocabulary.json"
 
@@ -74,11 +76,7 @@ class VocabularyGate(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if self._mostly_unknown(message):
-                message.set(
-                    INTENT,
-                    {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0},
-                    add_to_output=True,
-                )
+                choose_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         return messages
 
     def _mostly_unknown(self, message: Message) -> bool:

@@ -12,7 +12,7 @@ from typing import Optional
 
 from bot.answers.formatting import format_date, format_money, format_value
 from bot.knowledge import ValueOn, knowledge, value_on
-from bot.messages import text
+from bot.texts import text
 from bot.routing import RoutingCase, pre_check_org, recognition_body
 from bot.thresholds import THRESHOLD_FACTS, threshold_on
 from bot.understanding.reading import Figure, Reading, claim_subjects, fee_cues, fold, word_list

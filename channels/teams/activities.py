@@ -4,7 +4,7 @@ import hashlib
 import re
 from typing import Any, Dict, Optional
 
-from channels.connector_texts import language_from_tag
+from bot.language import language_from_tag
 
 AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 SPACES = re.compile(r"\s+")

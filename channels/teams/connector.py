@@ -12,10 +12,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import texts
+from bot.language import language_from_tag
 from channels.channel_credentials import optional_value, required_values
 from channels.connector_store import ConnectorStore
 from channels.feedback import read_fields, record
-from channels.connector_texts import connector_text, language_from_tag
 from channels.inbound_dedup import RecentDeliveries
 from channels.outgoing_http import ProviderCallError, ProviderHttpClient
 from channels.erasure import with_erasure
@@ -187,7 +188,7 @@ class TeamsInput(InputChannel):
         if text is None:
             if activity.get("attachments"):  # a file or picture without words
                 language = language_from_tag(activity.get("locale"))
-                await output.send_text_message(sender_id, connector_text("only_text", language))
+                await output.send_text_message(sender_id, texts.text("only_text", language))
             return
         message = UserMessage(
             text=text,
@@ -208,4 +209,4 @@ class TeamsInput(InputChannel):
         if feedback is None:
             return
         await record(feedback, sender_id, self.name())
-        await output.send_text_message(sender_id, connector_text("feedback_thanks", feedback.language))
+        await output.send_text_message(sender_id, texts.text("feedback_thanks", feedback.language))

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from rasa.core.channels.channel import OutputChannel
 
-from channels.connector_texts import connector_label, connector_text
+from bot import texts
 from channels.outgoing_http import ProviderHttpClient
 from channels.teams.auth import BotFrameworkTokenSource
 
@@ -58,13 +58,13 @@ def feedback_card(offer: Dict[str, Any]) -> Dict[str, Any]:
         "type": "Input.Text",
         "id": FEEDBACK_TEXT_INPUT,
         "maxLength": 300,
-        "placeholder": connector_text("feedback_missing", language),
-        "label": connector_text("feedback_missing", language),
+        "placeholder": texts.text("feedback_missing", language),
+        "label": texts.text("feedback_missing", language),
     }
-    down = {"type": "Action.Submit", "title": connector_label("feedback_send", language)}
+    down = {"type": "Action.Submit", "title": texts.label("feedback_send", language)}
     return adaptive_card_attachment(
         {
-            "body": [{"type": "TextBlock", "text": connector_text("feedback_question", language), "wrap": True}],
+            "body": [{"type": "TextBlock", "text": texts.text("feedback_question", language), "wrap": True}],
             "actions": [
                 {"type": "Action.Submit", "title": "👍", "data": {"feedback": {**offer, "value": "up"}}},
                 {

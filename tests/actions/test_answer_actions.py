@@ -4,7 +4,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerTopic, ActionHandleFallback, topic_of
-from bot.messages import text
+from bot.texts import text
 from trackers import tracker_with, user_event
 
 

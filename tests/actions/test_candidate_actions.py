@@ -13,7 +13,7 @@ from trackers import tracker_with, user_event
 from actions.candidate import ActionLinkCase
 from actions.conversation import sender_key
 from actions.link_attempts import MAX_FAILURES, LinkAttempts
-from bot.messages import text
+from bot.texts import text
 
 
 def _unused_port() -> int:

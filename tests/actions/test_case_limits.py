@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import intake
-from bot.messages import text
+from bot.texts import text
 from trackers import tracker_with, user_event
 
 SLOTS = {

@@ -11,7 +11,7 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import ValidateIntakeForm
-from bot.messages import text
+from bot.texts import text
 from trackers import tracker_with, user_event
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))

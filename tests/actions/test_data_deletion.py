@@ -16,7 +16,7 @@ from actions.conversation import sender_key
 from actions.data_deletion import ActionDeleteMyData
 from actions.delivery import send_due_erasures
 from actions.outbox import Outbox
-from bot.messages import text
+from bot.texts import text
 
 DELIVERED, QUEUED, NAMED = "LT-2026-AAAAA1", "LT-2026-BBBBB2", "LT-2026-CCCCC3"
 

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dialogue_repair import ActionReplyToYesNo
 from actions.intake import ValidateIntakeForm
 from actions.pathfinder import ASK_ACTIONS, ValidatePathfinderForm
-from bot.messages import text
+from bot.texts import text
 from trackers import tracker_with, user_event
 
 
@@ -31,9 +31,7 @@ def answered(slot: str, typed: str, intent: str = "inform", slots: dict | None =
 async def test_path_finder_yes_no_questions_take_answers_as_people_give_them(
     slot: str, typed: str, intent: str, value: str
 ) -> None:
-    extracted = await getattr(ValidatePathfinderForm(), f"extract_{slot}")(
-        CollectingDispatcher(), answered(slot, typed, intent), {}
-    )
+    extracted = ValidatePathfinderForm().read_requested(slot, CollectingDispatcher(), answered(slot, typed, intent))
     assert extracted == {slot: value, "failed_attempts": 0.0}
 
 
@@ -51,16 +49,14 @@ async def test_path_finder_yes_no_questions_take_answers_as_people_give_them(
     ],
 )
 async def test_intake_takes_family_and_nationality_as_people_give_them(slot: str, typed: str, value: object) -> None:
-    extracted = await getattr(ValidateIntakeForm(), f"extract_{slot}")(
-        CollectingDispatcher(), answered(slot, typed), {}
-    )
+    extracted = ValidateIntakeForm().read_requested(slot, CollectingDispatcher(), answered(slot, typed))
     assert extracted == {slot: value, "failed_attempts": 0.0}
 
 
 async def test_path_finder_counts_misunderstood_answers() -> None:
     dispatcher = CollectingDispatcher()
     tracker = answered("pf_age_45", "hmm", slots={"failed_attempts": 0.0})
-    assert await ValidatePathfinderForm().extract_pf_age_45(dispatcher, tracker, {}) == {
+    assert ValidatePathfinderForm().read_requested("pf_age_45", dispatcher, tracker) == {
         "pf_age_45": None,
         "failed_attempts": 1.0,
     }

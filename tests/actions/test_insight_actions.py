@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import ActionAnswerTopic, ActionHandleFallback
 from actions.insights import pathfinder_insight
 from bot.knowledge import knowledge
-from bot.messages import text
+from bot.texts import text
 from bot.pathfinder import Finding, Message, PathResult
 from trackers import tracker_with, user_event
 

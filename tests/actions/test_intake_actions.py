@@ -4,7 +4,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import ActionAskConsent, ValidateIntakeForm
-from bot.messages import text
+from bot.texts import text
 from trackers import tracker_with, user_event
 
 
@@ -18,7 +18,7 @@ def asked(
 
 async def extract(slot: str, tracker) -> tuple[dict, list]:
     dispatcher = CollectingDispatcher()
-    result = await getattr(ValidateIntakeForm(), f"extract_{slot}")(dispatcher, tracker, {})
+    result = ValidateIntakeForm().read_requested(slot, dispatcher, tracker)
     return result, [message["text"] for message in dispatcher.messages]
 
 
@@ -154,12 +154,6 @@ async def test_a_button_payload_is_not_a_free_text_answer() -> None:
     assert result["company_name"] is None
 
 
-async def test_only_the_requested_slot_is_extracted() -> None:
-    tracker = asked("occupation", "Tischler")
-    assert (await extract("company_name", tracker))[0] == {}
-    assert (await extract("occupation", tracker))[0]["occupation"] == "Tischler"
-
-
 async def test_questions_already_answered_by_the_path_finder_are_not_asked_again() -> None:
     slots = {"pf_qualification": "vocational", "pf_recognition": "yes", "pf_salary": 52000.0}
     tracker = asked("company_name", "Firma", slots=slots)
@@ -210,3 +204,15 @@ async def test_ticket_creation_is_limited_per_sender(tmp_path, monkeypatch) -> N
     )
     assert dispatcher.messages[0]["text"] == text("too_many_cases", "en")
     assert not any(event.get("name") == "case_reference" for event in events)
+
+
+async def test_only_the_requested_slot_is_extracted() -> None:
+    events = await ValidateIntakeForm().get_extraction_events(
+        CollectingDispatcher(), asked("contact_email", "max@firma.de"), {}
+    )
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "contact_email", "value": "max@firma.de"},
+        {"event": "slot", "timestamp": None, "name": "failed_attempts", "value": 0.0},
+    ]
+    at_the_summary = asked("consent", "max@firma.de")
+    assert await ValidateIntakeForm().get_extraction_events(CollectingDispatcher(), at_the_summary, {}) == []

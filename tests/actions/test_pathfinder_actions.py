@@ -47,7 +47,7 @@ async def test_an_amount_is_the_salary_even_when_it_sounds_like_the_threshold_to
         salary_answer("60000 Euro brutto"), slots={"requested_slot": "pf_salary"}, active_loop="pathfinder_form"
     )
     tracker.latest_message["intent"]["confidence"] = 0.99
-    extracted = await ValidatePathfinderForm().extract_pf_salary(CollectingDispatcher(), tracker, {})
+    extracted = ValidatePathfinderForm().read_requested("pf_salary", CollectingDispatcher(), tracker)
     assert extracted == {"pf_salary": 60000.0, "failed_attempts": 0.0}
 
 
@@ -58,7 +58,7 @@ async def test_a_question_with_an_amount_stays_a_question() -> None:
         active_loop="pathfinder_form",
     )
     tracker.latest_message["intent"]["confidence"] = 0.99
-    assert await ValidatePathfinderForm().extract_pf_salary(CollectingDispatcher(), tracker, {}) == {}
+    assert ValidatePathfinderForm().read_requested("pf_salary", CollectingDispatcher(), tracker) == {}
 
 
 async def test_the_topic_is_not_answered_when_the_message_already_answered_the_form() -> None:

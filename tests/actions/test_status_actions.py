@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import status
 from actions.status import ActionCaseStatus, ValidateStatusForm
-from bot.messages import text
+from bot.texts import text
 from trackers import tracker_with, user_event
 
 

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from answer_evaluation import MIN_SHARE_RIGHT, MIN_TYPO_RATIO, Outcome, gate, judge, summary
 from question_bank import Question, compile_oracle
 
-from bot.messages import text as message_text
+from bot.texts import text as message_text
 
 
 def question(language: str = "en", in_scope: bool = True) -> Question:

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from bot.intent_titles import all_titles
-from bot.messages import all_messages, message
+from bot.messages import message
+from bot.texts import all_texts
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
@@ -37,9 +38,9 @@ def test_every_domain_response_has_an_english_variation_and_a_german_default(nam
     assert [b["payload"] for b in german.get("buttons", [])] == [b["payload"] for b in english.get("buttons", [])]
 
 
-@pytest.mark.parametrize("key", sorted(all_messages()))
+@pytest.mark.parametrize("key", sorted(all_texts()))
 def test_every_message_exists_in_german_and_english(key: str) -> None:
-    entry = all_messages()[key]
+    entry = all_texts()[key]
     assert entry["de"].strip() and entry["en"].strip()
     for button in entry.get("buttons", []):
         assert button["de"] and button["en"] and button["payload"].startswith("/")
@@ -77,16 +78,16 @@ def test_actions_say_only_messages_that_exist(path: Path) -> None:
     for call in _calls(tree, "say") + _calls(tree, "text"):
         keys = [arg for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
         for key in keys[:1]:
-            assert key.value in all_messages(), f"{path.name}:{call.lineno} uses unknown message {key.value!r}"
+            assert key.value in all_texts(), f"{path.name}:{call.lineno} uses unknown message {key.value!r}"
 
 
-@pytest.mark.parametrize("key", sorted(all_messages()))
+@pytest.mark.parametrize("key", sorted(all_texts()))
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_every_message_renders_with_its_facts(key: str, language: str) -> None:
-    placeholders = {name: "x" for name in re.findall(r"{(\w+)}", all_messages()[key][language])}
+    placeholders = {name: "x" for name in re.findall(r"{(\w+)}", all_texts()[key][language])}
     assert "[[" not in message(key, language, **placeholders).text
 
 
 def test_contacts_in_messages_come_from_the_knowledge_file() -> None:
-    assert "[[zentralstelle_hotline]]" in all_messages()["outside_region"]["de"]
+    assert "[[zentralstelle_hotline]]" in all_texts()["outside_region"]["de"]
     assert "0541 66888 200" in message("outside_region", "de").text

@@ -6,13 +6,13 @@ import pytest
 
 from actions.intake import INTAKE_SLOTS
 from bot.dialogue_repair import names_the_problem, offer_taken_by_yes, prompt_key, reply_to_yes_no
-from bot.messages import all_messages, text
+from bot.texts import all_texts, text
 from bot.pathfinder_dialogue import PATHFINDER_SLOTS
 
 
 @pytest.mark.parametrize("slot", [*INTAKE_SLOTS, *PATHFINDER_SLOTS])
 def test_every_question_has_an_explanation_with_a_way_out(slot: str) -> None:
-    explanation = all_messages()[f"help_{slot}"]
+    explanation = all_texts()[f"help_{slot}"]
     assert explanation["de"] != explanation["en"]
     assert "/request_human" in [button["payload"] for button in explanation["buttons"]]
 
@@ -49,7 +49,7 @@ def test_yes_takes_the_offer_just_made(language: str) -> None:
 def test_yes_without_an_offer_asks_what_with_the_main_options() -> None:
     reply = reply_to_yes_no("yes", "Is there anything else I can help you with?", "utter_anything_else")
     assert reply.message_key == "what_can_i_do"
-    payloads = [button["payload"] for button in all_messages()["what_can_i_do"]["buttons"]]
+    payloads = [button["payload"] for button in all_texts()["what_can_i_do"]["buttons"]]
     assert {"/start_intake", "/start_pathfinder", "/request_human"} <= set(payloads)
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.messages import all_messages
+from bot.texts import all_texts
 from bot.pathfinder import LICENCE_STATUSES, QUALIFICATION_TYPES, RECOGNITION_STATUSES
 from bot.pathfinder_dialogue import path_input, questions_needed, read_choice, read_salary, result_text
 
@@ -146,7 +146,7 @@ def test_every_value_the_rules_know_can_be_clicked(slot: str, values: tuple) -> 
 
 
 def _titles(slot: str) -> list[str]:
-    return [button[language] for button in all_messages()[f"pf_ask_{slot}"]["buttons"] for language in ("de", "en")]
+    return [button[language] for button in all_texts()[f"pf_ask_{slot}"]["buttons"] for language in ("de", "en")]
 
 
 GRADUATE = {**GOOD_CASE, "pf_qualification": "university"}
@@ -184,7 +184,7 @@ def test_the_shortage_answer_decides_the_blue_card_between_the_thresholds(answer
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_the_shortage_question_names_both_thresholds(language: str) -> None:
-    from bot.messages import text
+    from bot.texts import text
     from bot.pathfinder_dialogue import shortage_question_values
 
     key, values = shortage_question_values(language, DAY)

@@ -12,7 +12,7 @@ import yaml
 
 from bot.answers import render
 from bot.intake_plan import summary_lines
-from bot.messages import text
+from bot.texts import text
 from bot.routing import RoutingCase, route
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ TEXT_FILES = [
     "bot/knowledge/estimates.yml",
     "bot/messages.yml",
     "domain.yml",
-    "channels/texts.yml",
+    "bot/connector_texts.yml",
     "web/demo/index.html",
     "web/demo/en.html",
     "backend/web/i18n/de.json",

@@ -34,7 +34,7 @@ from question_bank import (
 from bot.answers import render
 from bot.answers.formatting import format_value
 from bot.knowledge import knowledge
-from bot.messages import text as message_text
+from bot.texts import text as message_text
 
 MIN_QUESTIONS_PER_LANGUAGE = 300
 MIN_HELD_OUT_SHARE = 1 / 3

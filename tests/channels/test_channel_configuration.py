@@ -13,8 +13,10 @@ import yaml
 from rasa.core.channels.channel import InputChannel
 from rasa.shared.exceptions import RasaException
 
+from bot import texts
+from bot.language import language_from_tag
+from bot.texts import CONNECTOR_TEXTS_FILE
 from channels.channel_credentials import ChannelCredentialsError
-from channels.connector_texts import TEXTS_FILE, connector_label, connector_text, language_from_tag
 from channels.teams import TeamsInput
 from channels.teams.app_package import COLOR_ICON, OUTLINE_ICON, build_app_package, color_icon, outline_icon
 from channels.telegram import TelegramInput
@@ -76,11 +78,11 @@ def test_telegram_registration_needs_a_webhook_url() -> None:
 
 
 def test_every_connector_text_exists_in_german_and_english() -> None:
-    texts: Dict[str, Any] = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
-    for key, variants in texts.items():
+    entries: Dict[str, Any] = yaml.safe_load(CONNECTOR_TEXTS_FILE.read_text(encoding="utf-8"))
+    for key, variants in entries.items():
         assert set(variants) == {"de", "en"} and all(v.strip() for v in variants.values()), key
-    assert connector_text("only_text", None) == f"{texts['only_text']['de']}\n\n{texts['only_text']['en']}"
-    assert len(connector_label("list_button", None)) <= 20  # a WhatsApp list button label
+    assert texts.text("only_text", None) == f"{entries['only_text']['de']}\n\n{entries['only_text']['en']}"
+    assert len(texts.label("list_button", None)) <= 20  # a WhatsApp list button label
 
 
 @pytest.mark.parametrize(

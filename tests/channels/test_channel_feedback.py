@@ -13,7 +13,7 @@ from test_channel_teams import TeamsStack, teams_stack
 
 import channels.feedback
 from channels.connector_store import ConnectorStore
-from channels.connector_texts import connector_text
+from bot import texts
 from channels.feedback import read_payload
 from channels.rest import HardenedRestInput
 from channels.teams.output import FEEDBACK_TEXT_INPUT
@@ -47,11 +47,11 @@ async def test_a_thumbs_down_with_a_line_is_one_scrubbed_fact_and_no_dialogue_tu
         payload = '/feedback{"value":"down","topic":"fee_procedure","language":"de","knowledge_version":"2026.11.25-1","text":"%s"}'
         status, replies = await post_rest(url, payload % line)
         assert status == 200 and replies == [
-            {"recipient_id": "widget-user-1", "text": connector_text("feedback_thanks", "de")}
+            {"recipient_id": "widget-user-1", "text": texts.text("feedback_thanks", "de")}
         ]
         assert await post_rest(url, '/feedback{"value":"up","topic":"steps","language":"en"}') == (
             200,
-            [{"recipient_id": "widget-user-1", "text": connector_text("feedback_thanks", "en")}],
+            [{"recipient_id": "widget-user-1", "text": texts.text("feedback_thanks", "en")}],
         )
         assert server.received == []
     down, up = backend.stored
@@ -108,7 +108,7 @@ async def test_teams_offers_a_feedback_card_whose_thumbs_down_submit_becomes_a_f
     del click["text"]
     assert await teams.post(click, teams.standin.connector_token()) == 200
     assert [m.text for m in teams.server.received] == ["Was kostet das?"]  # the submit was no dialogue turn
-    assert teams.standin.activities[-1].activity["text"] == connector_text("feedback_thanks", "de")
+    assert teams.standin.activities[-1].activity["text"] == texts.text("feedback_thanks", "de")
     [fact] = backend.stored
     assert (fact["kind"], fact["value"], fact["channel"], fact["text"]) == (
         "feedback", "down", "teams", "Es fehlte die Frist für die Anerkennung",

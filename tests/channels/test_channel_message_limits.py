@@ -19,7 +19,7 @@ from test_channel_telegram import ACCESS_TOKEN, CHAT, SECRET, USER, _update_ids
 from test_channel_whatsapp import ManualClock
 
 from channels.connector_store import ConnectorStore
-from channels.connector_texts import connector_text
+from bot import texts
 from channels.message_limits import MessageLimiter
 from channels.outgoing_http import ProviderHttpClient, RetryPolicy
 from channels.rest import HardenedRestInput
@@ -80,8 +80,8 @@ async def test_telegram_refuses_a_flooding_chat_politely_once_and_serves_the_oth
         other = {"id": 777, "type": "private"}
         await text(other, {**USER, "id": 777})
     assert [message.sender_id for message in server.received] == ["5512345678"] * 3 + ["777"]
-    slow_down = [call for call in api.calls_of("sendMessage") if call["text"] == connector_text("slow_down", "de")]
-    assert slow_down == [{"chat_id": "5512345678", "text": connector_text("slow_down", "de")}]
+    slow_down = [call for call in api.calls_of("sendMessage") if call["text"] == texts.text("slow_down", "de")]
+    assert slow_down == [{"chat_id": "5512345678", "text": texts.text("slow_down", "de")}]
 
 
 async def test_whatsapp_refuses_a_flooding_number_and_serves_the_others(store: ConnectorStore) -> None:

@@ -14,7 +14,7 @@ from standins.botframework import ISSUER, BotFrameworkStandIn, new_signing_key
 from standins.loopback import serve_on_loopback
 
 from channels.connector_store import ConnectorStore
-from channels.connector_texts import connector_text
+from bot import texts
 from channels.outgoing_http import ProviderHttpClient, RetryPolicy
 from channels.teams import TeamsConnection, TeamsInput, TeamsSettings, send_proactive
 from channels.teams.output import ADAPTIVE_CARD, as_markdown_lines
@@ -259,7 +259,7 @@ async def test_a_file_without_text_gets_a_polite_answer(teams: TeamsStack) -> No
     del picture["text"]
     assert await teams.post(picture, teams.standin.connector_token()) == 200
     assert teams.server.received == []
-    assert teams.standin.activities[-1].activity["text"] == connector_text("only_text", "en")
+    assert teams.standin.activities[-1].activity["text"] == texts.text("only_text", "en")
 
 
 async def test_non_message_activities_are_acknowledged_and_ignored(teams: TeamsStack) -> None:

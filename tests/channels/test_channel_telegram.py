@@ -12,7 +12,7 @@ from standins.loopback import serve_on_loopback
 from standins.telegram_bot_api import TelegramBotApiStandIn
 
 from channels.connector_store import ConnectorStore
-from channels.connector_texts import connector_text
+from bot import texts
 from channels.outgoing_http import ProviderHttpClient, RetryPolicy
 from channels.telegram import TelegramInput, TelegramSettings
 
@@ -130,7 +130,7 @@ async def test_unknown_callback_ref_gets_a_polite_answer(telegram: TelegramStack
     }
     assert await telegram.post({"update_id": next(_update_ids), "callback_query": query}) == 200
     assert telegram.server.received == []
-    assert telegram.api.calls_of("sendMessage")[-1]["text"] == connector_text("choice_expired", "de")
+    assert telegram.api.calls_of("sendMessage")[-1]["text"] == texts.text("choice_expired", "de")
 
 
 @pytest.mark.parametrize(
@@ -161,20 +161,18 @@ async def test_media_stickers_and_locations_get_a_polite_answer_in_the_users_lan
 ) -> None:
     assert await telegram.message(fields, {**USER, "language_code": "en"}) == 200
     assert telegram.server.received == []
-    assert telegram.api.calls_of("sendMessage") == [
-        {"chat_id": "5512345678", "text": connector_text("only_text", "en")}
-    ]
+    assert telegram.api.calls_of("sendMessage") == [{"chat_id": "5512345678", "text": texts.text("only_text", "en")}]
 
 
 async def test_edited_message_gets_a_polite_answer(telegram: TelegramStack) -> None:
     assert await telegram.message({"text": "korrigiert", "edit_date": 1780000100}, kind="edited_message") == 200
     assert telegram.server.received == []
-    assert telegram.api.calls_of("sendMessage")[-1]["text"] == connector_text("edit_not_read", "de")
+    assert telegram.api.calls_of("sendMessage")[-1]["text"] == texts.text("edit_not_read", "de")
 
 
 async def test_unknown_language_gets_both_languages(telegram: TelegramStack) -> None:
     await telegram.message({"sticker": {"file_id": "x"}}, {"id": 1, "is_bot": False, "first_name": "A"})
-    assert telegram.api.calls_of("sendMessage")[-1]["text"] == connector_text("only_text", None)
+    assert telegram.api.calls_of("sendMessage")[-1]["text"] == texts.text("only_text", None)
 
 
 async def test_group_members_get_their_own_tracker_and_replies_go_to_the_group(

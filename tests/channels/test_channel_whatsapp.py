@@ -12,7 +12,7 @@ from standins.loopback import serve_on_loopback
 from standins.whatsapp_graph import GRAPH_VERSION, GraphApiStandIn, notification, signature
 
 from channels.connector_store import ConnectorStore
-from channels.connector_texts import connector_text
+from bot import texts
 from channels.outgoing_http import ProviderHttpClient, RetryPolicy
 from channels.whatsapp import WhatsAppInput, WhatsAppSettings
 
@@ -214,7 +214,7 @@ async def test_unsupported_messages_get_a_polite_answer_and_200(
     assert await whatsapp.receive(message_type, content) == 200
     assert whatsapp.server.received == []
     [sent] = whatsapp.graph.sent
-    assert sent["text"]["body"] == connector_text("only_text", None)
+    assert sent["text"]["body"] == texts.text("only_text", None)
 
 
 async def test_polite_answer_uses_the_language_the_user_chose(whatsapp: WhatsAppStack) -> None:
@@ -222,7 +222,7 @@ async def test_polite_answer_uses_the_language_the_user_chose(whatsapp: WhatsApp
     reply = whatsapp.graph.sent[-1]["interactive"]["action"]["buttons"][0]["reply"]
     await whatsapp.receive("interactive", {"type": "button_reply", "button_reply": reply})
     await whatsapp.receive("sticker", {"id": "1", "mime_type": "image/webp"})
-    assert whatsapp.graph.sent[-1]["text"]["body"] == connector_text("only_text", "de")
+    assert whatsapp.graph.sent[-1]["text"]["body"] == texts.text("only_text", "de")
 
 
 async def test_status_callbacks_are_acknowledged_and_ignored(whatsapp: WhatsAppStack) -> None:

@@ -16,7 +16,7 @@ from conftest import Conversation
 from intake_script import CARPENTER_IN_GARBSEN_DE, run_intake
 from stack import Stack
 
-from bot.messages import text
+from bot.texts import text
 
 CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 LINK_CODE = re.compile(rf"\b{CROCKFORD}{{4}}-{CROCKFORD}{{4}}-{CROCKFORD}{{4}}\b")

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.messages import text
+from bot.texts import text
 from bot.pathfinder_dialogue import question
 from conftest import TEST_DAY, Conversation
 from tests.pathfinder.outcomes import Play, plays

@@ -14,7 +14,7 @@ from intake_script import CARPENTER_IN_GARBSEN_DE, run_intake
 from ports import shifted
 from stack import Ports, Stack
 
-from bot.messages import text
+from bot.texts import text
 
 REFERENCE = re.compile(r"LT-\d{4}-[0-9A-HJKMNP-TV-Z]{6}")
 OWN_PORTS_SHIFT = 20  # off the shared test stack's ports

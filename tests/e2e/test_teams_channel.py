@@ -26,7 +26,7 @@ from teams_standin import BOT, TeamsStandIn, TeamsUser, card_actions, shown_line
 from test_intake import REFERENCE, staff_tokens
 from test_status_notices import move, wait_until_delivered
 
-from bot.messages import text
+from bot.texts import text
 from channels.teams.activities import conversation_key
 from channels.teams.output import ADAPTIVE_CARD
 

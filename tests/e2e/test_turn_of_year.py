@@ -9,7 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.messages import text
+from bot.texts import text
 from bot.pathfinder_dialogue import question
 from conftest import Conversation, _port_is_free
 from ports import shifted
