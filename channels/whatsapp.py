@@ -285,7 +285,7 @@ class WhatsAppInput(InputChannel):
         store = store or ConnectorStore.in_var_dir()
         self.memory = WhatsAppMemory(store, clock)
         self.refs = PayloadRefs(store, MAX_REPLY_ID_BYTES)
-        self.deliveries = RecentDeliveries()
+        self.deliveries = RecentDeliveries(self.name())
 
     def get_output_channel(self) -> WhatsAppOutput:
         return WhatsAppOutput(self.settings, self.http, self.memory, self.refs)

@@ -135,7 +135,7 @@ class TeamsInput(InputChannel):
     def __init__(self, connection: TeamsConnection) -> None:
         global _active_connection
         self.connection = connection
-        self.deliveries = RecentDeliveries()
+        self.deliveries = RecentDeliveries(self.name())
         _active_connection = connection
 
     def get_output_channel(self) -> TeamsOutput:
