@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from sqlalchemy import Column, Index, Table, Text, delete, select
 
-from state_store.engine import insert_for, metadata, prepared_engine, state_url
+from state_store.engine import adopt_legacy_table, insert_for, metadata, prepared_engine, state_url
 from state_store.local_state import pseudonym, var_dir
 
 STORE_FILE_NAME = "channels.sqlite3"
@@ -55,6 +55,12 @@ class ConnectorStore:
     def __init__(self, path: Optional[Path] = None) -> None:
         url = f"sqlite:///{path}" if path else state_url(var_dir() / STORE_FILE_NAME)
         self._engine = prepared_engine(url, "connector_entries", SCHEMA_VERSION, (entries_table,))
+        adopt_legacy_table(
+            self._engine,
+            "entries",
+            "INSERT OR IGNORE INTO connector_entries SELECT namespace, key, value, :now FROM entries",
+            now=datetime.now(timezone.utc).isoformat(),
+        )
 
     @classmethod
     def in_var_dir(cls) -> ConnectorStore:

@@ -18,7 +18,7 @@ from typing import Dict, Iterable, List, Optional
 from sqlalchemy import Column, Index, Table, Text, delete, select, update
 from sqlalchemy.engine import Connection
 
-from state_store.engine import insert_for, metadata, prepared_engine, state_url
+from state_store.engine import adopt_legacy_table, insert_for, metadata, prepared_engine, state_url
 from state_store.local_state import var_dir
 
 STORE_FILE_NAME = "status_notices.sqlite3"
@@ -76,6 +76,18 @@ class NoticeStore:
     def __init__(self, path: Optional[Path] = None) -> None:
         url = f"sqlite:///{path}" if path else state_url(var_dir() / STORE_FILE_NAME)
         self._engine = prepared_engine(url, "status_notices", SCHEMA_VERSION, (notices_table, conversations_table))
+        adopt_legacy_table(
+            self._engine,
+            "notices",
+            "INSERT OR IGNORE INTO status_notices SELECT event_id, reference, status, changed_at, received_at, told_at"
+            " FROM notices",
+        )
+        adopt_legacy_table(
+            self._engine,
+            "conversations",
+            "INSERT OR IGNORE INTO status_notice_conversations SELECT reference, channel, sender_id, seen_at"
+            " FROM conversations",
+        )
 
     def accept(self, notice: Notice) -> bool:
         """Keeps a new notice; False when its event id was received before (a replay or a redelivery)."""

@@ -5,6 +5,7 @@ threads. The delivery ids also in Redis (the production profile), two logs on on
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -177,3 +178,32 @@ def test_delivery_ids_in_the_table_expire(replica_urls: Tuple[str, str]) -> None
     first, second = TableDeliveryLog(replica_urls[0], timedelta(0)), TableDeliveryLog(replica_urls[1], timedelta(0))
     assert first.first_record("telegram", "4711")
     assert second.first_record("telegram", "4711"), "expired at once: recorded again"
+
+
+def test_what_the_sqlite_files_held_before_is_kept(tmp_path: Path) -> None:
+    """The files of an embedded install that ran before state_store: their rows move to the new tables."""
+    old_notices = sqlite3.connect(tmp_path / "status_notices.sqlite3")
+    old_notices.executescript(
+        "CREATE TABLE notices (event_id TEXT PRIMARY KEY, reference TEXT NOT NULL, status TEXT NOT NULL,"
+        " changed_at TEXT NOT NULL, received_at TEXT NOT NULL, told_at TEXT);"
+        "CREATE TABLE conversations (reference TEXT PRIMARY KEY, channel TEXT NOT NULL, sender_id TEXT NOT NULL,"
+        " seen_at TEXT NOT NULL);"
+        f"INSERT INTO notices VALUES ('event-1', 'LT-2026-7K3QZD', 'complete', '2026-11-26T09:00:00+00:00',"
+        f" '{datetime.now(timezone.utc).isoformat()}', NULL);"
+        f"INSERT INTO conversations VALUES ('LT-2026-7K3QZD', 'botframework', 'teams-sender',"
+        f" '{datetime.now(timezone.utc).isoformat()}');"
+    )
+    old_notices.close()
+    old_entries = sqlite3.connect(tmp_path / "channels.sqlite3")
+    old_entries.executescript(
+        "CREATE TABLE entries (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+        " PRIMARY KEY (namespace, key));"
+        """INSERT INTO entries VALUES ('teams_references', 'teams-sender', '{"conversation": {"id": "a:1"}}');"""
+    )
+    old_entries.close()
+    notices = NoticeStore(tmp_path / "status_notices.sqlite3")
+    assert [each.event_id for each in notices.latest_untold(["LT-2026-7K3QZD"])] == ["event-1"]
+    assert notices.conversation_of("LT-2026-7K3QZD") == Conversation("botframework", "teams-sender")
+    connectors = ConnectorStore(tmp_path / "channels.sqlite3")
+    assert connectors.get("teams_references", "teams-sender") == {"conversation": {"id": "a:1"}}
+    assert NoticeStore(tmp_path / "status_notices.sqlite3").accept(notice()), "opened again: nothing moved twice"
