@@ -37,6 +37,7 @@ notices_table = Table(
     Column("told_at", Text),
     Index("ix_status_notices_reference_changed", "reference", "changed_at"),
     Index("ix_status_notices_told", "told_at"),
+    Index("ix_status_notices_received", "received_at"),
 )
 conversations_table = Table(
     "status_notice_conversations",
