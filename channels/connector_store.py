@@ -63,7 +63,7 @@ class ConnectorStore:
         )
 
     @classmethod
-    def in_var_dir(cls) -> ConnectorStore:
+    def shared(cls) -> ConnectorStore:
         """The process's store: `LOTSE_BOT_STATE_URL`, else the file in `LOTSE_VAR_DIR`."""
         return cls()
 

@@ -39,7 +39,7 @@ async def _carry_out(app: Any, sender_id: str) -> bool:
     if forgotten is None:
         return False
     shared_store().forget_conversation(sender_id, references_of(forgotten))
-    ConnectorStore.in_var_dir().forget_conversation(sender_id)
+    ConnectorStore.shared().forget_conversation(sender_id)
     logger.info("a conversation's data was deleted at its request")
     return True
 

@@ -151,7 +151,7 @@ class TelegramInput(RasaTelegramInput):
         self.settings = settings
         self.http = http or ProviderHttpClient()
         self.api = TelegramApi(settings, self.http)
-        self.refs = PayloadRefs(store or ConnectorStore.in_var_dir(), MAX_CALLBACK_DATA_BYTES)
+        self.refs = PayloadRefs(store or ConnectorStore.shared(), MAX_CALLBACK_DATA_BYTES)
         self.deliveries = RecentDeliveries(self.name())
         self.limiter = limiter or shared_limiter()
 

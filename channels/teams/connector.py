@@ -85,7 +85,7 @@ class TeamsConnection:
     ) -> None:
         self.settings = settings
         self.http = http or ProviderHttpClient()
-        self.store = store or ConnectorStore.in_var_dir()
+        self.store = store or ConnectorStore.shared()
         self.tokens = BotFrameworkTokenSource(
             settings.token_url, settings.app_id, settings.app_password, BOT_FRAMEWORK_SCOPE, self.http, clock
         )

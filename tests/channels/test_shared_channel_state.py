@@ -114,7 +114,7 @@ def test_notices_and_the_case_map_are_dropped_after_30_days(
 
 @pytest.fixture
 def connectors(replica_urls: Tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> Tuple[ConnectorStore, ConnectorStore]:
-    return on_replicas(replica_urls, ConnectorStore.in_var_dir, monkeypatch)
+    return on_replicas(replica_urls, ConnectorStore.shared, monkeypatch)
 
 
 def test_a_connector_entry_written_by_one_replica_is_found_by_the_other(
