@@ -155,6 +155,14 @@ def delivery_logs(request: pytest.FixtureRequest, replica_urls: Tuple[str, str])
         yield TableDeliveryLog(replica_urls[0]), TableDeliveryLog(replica_urls[1])
         return
     yield RedisDeliveryLog(REDIS_URL), RedisDeliveryLog(REDIS_URL)
+    forget_test_keys()
+
+
+def forget_test_keys() -> None:
+    """The test channels' keys in the shared Redis database (they would expire in 7 days)."""
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(match="lotse_delivery:*-test-*"):
+        client.delete(key)
 
 
 def test_a_redelivery_to_the_other_replica_is_skipped(delivery_logs: Tuple[object, object]) -> None:
@@ -172,6 +180,7 @@ def test_delivery_ids_in_redis_expire() -> None:
     channel = f"telegram-test-{uuid.uuid4().hex[:8]}"
     assert log.first_record(channel, "4711")
     assert 7 * 86400 - 5 < redis.Redis.from_url(REDIS_URL).ttl(f"lotse_delivery:{channel}:4711") <= 7 * 86400
+    forget_test_keys()
 
 
 def test_delivery_ids_in_the_table_expire(replica_urls: Tuple[str, str]) -> None:
