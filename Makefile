@@ -58,7 +58,7 @@ $(MODEL): .venv-rasa/.installed $(TRAINING_INPUTS)
 		--out models --fixed-model-name lotse
 
 validate: .venv-rasa/.installed
-	$(RASA) data validate --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
+	$(RASA_PY) scripts/validate_data.py --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
 
 # Facts expiring within 60 days and unverified facts; fails on a stated fact expiring within 14 days
 # without a successor (yearly figures are listed, not failed: bot/knowledge/freshness.py).

@@ -19,6 +19,7 @@ from actions.conversation import (
     ask_action,
     client_key,
     language_of,
+    latest_entity,
     said,
     say,
     sender_key,
@@ -113,3 +114,30 @@ class ActionCaseStatus(Action):
 
 def _within_limit(sender: str) -> bool:
     return RateLimits().allow("status_lookups", sender, LOOKUPS_PER_SENDER_PER_HOUR, timedelta(hours=1))
+
+
+# The channel tells a backend's status notice with this external intent (channels/status_notices/);
+# the entities carry the notice, the action says it in the conversation's language.
+NOTICE_ENTITIES = ("notice_event", "notice_reference", "notice_status")
+
+
+class ActionTellStatusNotice(Action):
+    def name(self) -> Text:
+        return "action_tell_status_notice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        event_id, reference, status = (latest_entity(tracker, entity) for entity in NOTICE_ENTITIES)
+        status_key = f"status_{status}"
+        if not _from_the_channel(tracker) or not (event_id and reference) or status_key not in all_texts():
+            return []  # nothing said: a typed "/EXTERNAL_status_notice{…}" is no notice
+        language = language_of(tracker)
+        notice = text("status_notice", language, reference=str(reference), status=text(status_key, language))
+        dispatcher.utter_message(text=notice, status_notice=str(event_id))  # the BotUttered's metadata
+        return []
+
+
+def _from_the_channel(tracker: Tracker) -> bool:
+    """Rasa marks a triggered intent `is_external`; a channel never passes that metadata on from a user."""
+    return bool((tracker.latest_message.get("metadata") or {}).get("is_external"))

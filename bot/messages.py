@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Dict, List, Tuple
 
-from bot.texts import all_texts, buttons, text
-
-# `text` also from here: channels/status_notices imports it so (bot.texts is its home).
-__all__ = ["Message", "all_messages", "message", "text"]
+from bot.texts import buttons, text
 
 
 @dataclass(frozen=True)
@@ -22,8 +19,3 @@ class Message:
 
 def message(key: str, language: str, **values: object) -> Message:
     return Message(text=text(key, language, **values), buttons=buttons(key, language))
-
-
-def all_messages() -> Mapping[str, Mapping[str, Any]]:
-    """Every text entry by key (all files of bot/texts.py), e.g. to read a message's buttons."""
-    return all_texts()

@@ -39,11 +39,7 @@ async def _carry_out(app: Any, sender_id: str) -> bool:
     if forgotten is None:
         return False
     shared_store().forget_conversation(sender_id, references_of(forgotten))
-    connectors = ConnectorStore.in_var_dir()
-    try:
-        connectors.forget_conversation(sender_id)
-    finally:
-        connectors.close()
+    ConnectorStore.shared().forget_conversation(sender_id)
     logger.info("a conversation's data was deleted at its request")
     return True
 

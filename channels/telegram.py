@@ -152,8 +152,8 @@ class TelegramInput(RasaTelegramInput):
         self.settings = settings
         self.http = http or ProviderHttpClient()
         self.api = TelegramApi(settings, self.http)
-        self.refs = PayloadRefs(store or ConnectorStore.in_var_dir(), MAX_CALLBACK_DATA_BYTES)
-        self.deliveries = RecentDeliveries()
+        self.refs = PayloadRefs(store or ConnectorStore.shared(), MAX_CALLBACK_DATA_BYTES)
+        self.deliveries = RecentDeliveries(self.name())
         self.limiter = limiter or shared_limiter()
 
     def get_output_channel(self) -> TelegramOutput:

@@ -282,10 +282,10 @@ class WhatsAppInput(InputChannel):
         self.settings = settings
         self.limiter = limiter or shared_limiter()
         self.http = http or ProviderHttpClient()
-        store = store or ConnectorStore.in_var_dir()
+        store = store or ConnectorStore.shared()
         self.memory = WhatsAppMemory(store, clock)
         self.refs = PayloadRefs(store, MAX_REPLY_ID_BYTES)
-        self.deliveries = RecentDeliveries()
+        self.deliveries = RecentDeliveries(self.name())
 
     def get_output_channel(self) -> WhatsAppOutput:
         return WhatsAppOutput(self.settings, self.http, self.memory, self.refs)

@@ -37,6 +37,7 @@ from insights.facts import (
 INTAKE_FORM = "intake_form"
 HUMAN_INTENT = "request_human"
 CANDIDATE_INTENT_PREFIXES = ("ask_candidate_", "link_case")
+EXTERNAL_INTENT_PREFIX = "EXTERNAL_"  # intents the channels trigger (status notices)
 ABANDON_AFTER_SECONDS = 30 * 60
 FORGET_AFTER_SECONDS = 24 * 60 * 60
 
@@ -114,6 +115,8 @@ class EventMapper:
         conversation.session_pending, conversation.heard = True, False
 
     def _user(self, sender: str, conversation: Conversation, event: Dict[str, Any]) -> None:
+        if _is_triggered(event):
+            return  # a status notice the channel triggered (EXTERNAL_…): the user said nothing
         timestamp = float(event["timestamp"])
         if conversation.intake and conversation.intake.form_closed:
             self._abandon(sender, conversation, timestamp, "form_closed")
@@ -188,3 +191,10 @@ _HANDLERS = {
 def _mapping(value: Any) -> Dict[str, Any]:
     """An event's field that should be an object, or an empty one (the stream is not ours to trust)."""
     return value if isinstance(value, dict) else {}
+
+
+def _is_triggered(event: Dict[str, Any]) -> bool:
+    """An external event (Rasa's `trigger_intent`), recognised by the intent's name: the scrubbed
+    events keep it, not the `is_external` metadata."""
+    intent = _mapping(_mapping(event.get("parse_data")).get("intent"))
+    return str(intent.get("name") or "").startswith(EXTERNAL_INTENT_PREFIX)

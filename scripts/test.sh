@@ -30,7 +30,7 @@ part "backend on SQLite and PostgreSQL" "$BACKEND_PY" -m pytest tests/backend -q
 part "Kubernetes manifests: render, validate, policies (issue 16 S6)" bash scripts/check_kubernetes.sh
 part "container images: build on a debootstrap base, health checks inside (issue 16 S7)" bash scripts/check_images.sh
 part "facts check (expiring, unverified)" "$RASA_PY" scripts/facts_check.py
-part "rasa data validate" "$RASA" data validate --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
+part "rasa data validate" "$RASA_PY" scripts/validate_data.py --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings
 part "NLU on held-out German and English sets" "$RASA_PY" scripts/nlu_evaluation.py
 part "test stories" "$RASA" test core --stories tests/stories --model models/lotse.tar.gz --out reports/core --fail-on-prediction-errors
 part "chromium present" ensure_chromium

@@ -12,7 +12,9 @@ import os
 from pathlib import Path
 from typing import Any, Sequence
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, inspect, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from state_store.local_state import private_file
@@ -85,3 +87,20 @@ def hold_lock(connection: Connection, name: str) -> None:
     transaction-scoped advisory lock on PostgreSQL; on SQLite the transaction holds the one write lock already."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name})
+
+
+def insert_for(connection: Connection, table: Table) -> Any:
+    """`INSERT` with the dialect's `ON CONFLICT` clauses (`on_conflict_do_nothing`/`…_do_update`)."""
+    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(table)
+
+
+def adopt_legacy_table(engine: Engine, legacy: str, copy: str, **values: Any) -> None:
+    """Moves the rows of a table that a store wrote into its SQLite file before it used this layer
+    (`copy`: an `INSERT … SELECT … FROM <legacy>`), then drops that table; nothing to do elsewhere."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as connection:
+        if inspect(connection).has_table(legacy):
+            connection.execute(text(copy), values)
+            connection.execute(text(f'DROP TABLE "{legacy}"'))

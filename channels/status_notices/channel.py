@@ -21,7 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.messages import all_messages
+from bot.texts import all_texts
 from channels.channel_credentials import ChannelCredentialsError, optional_value, required_values
 from channels.status_notices.conversations import agent_of, tell
 from channels.status_notices.signing import Refused, verified_event_id
@@ -68,7 +68,7 @@ def parse_notice(body: Any, event_id: str) -> Notice:
         raise InvalidNotice("event_id must match the signed X-Lotse-Event-Id header")
     if not isinstance(body["reference"], str) or not REFERENCE_PATTERN.match(body["reference"]):
         raise InvalidNotice("reference must be a case reference")
-    if f"status_{body['status']}" not in all_messages():
+    if f"status_{body['status']}" not in all_texts():
         raise InvalidNotice("status is not a known ticket status")
     return Notice(event_id, body["reference"], body["status"], _utc_iso(body["changed_at"]))
 

@@ -1,40 +1,31 @@
 """Notices in the conversations: which cases a conversation opened (its tracker's
-`case_reference` values), the notice in the conversation's language, and the told notice
-recorded in the tracker like any other bot message."""
+`case_reference` values), and telling a notice there through Rasa's own API for external events:
+the channel triggers the intent `EXTERNAL_status_notice` with the notice as entities (what
+`POST /conversations/<id>/trigger_intent` does, in process), and the bot's rule runs
+`action_tell_status_notice`, which says it in the conversation's language (actions/status.py)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
-from bot.messages import text
 from channels.status_notices.store import Conversation, Notice, NoticeStore
 
 logger = logging.getLogger(__name__)
 REFERENCE_SLOT = "case_reference"
-NOTICE_MESSAGE = "status_notice"
+NOTICE_INTENT = "EXTERNAL_status_notice"
+TOLD_MARK = "status_notice"  # the metadata key of the bot's message that told a notice
 
 
 def references_of(tracker: DialogueStateTracker) -> List[str]:
     """Every case reference this conversation was given, oldest first."""
     values = (event.value for event in tracker.events if isinstance(event, SlotSet) and event.key == REFERENCE_SLOT)
     return list(dict.fromkeys(value for value in values if isinstance(value, str)))
-
-
-def language_of(tracker: DialogueStateTracker) -> str:
-    language = tracker.get_slot("language")
-    return language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
-
-
-def notice_text(notice: Notice, language: str) -> str:
-    status = text(f"status_{notice.status}", language)
-    return text(NOTICE_MESSAGE, language, reference=notice.reference, status=status)
 
 
 def agent_of(app: Any) -> Optional[Agent]:
@@ -47,24 +38,48 @@ async def full_tracker(agent: Agent, sender_id: str) -> Optional[DialogueStateTr
     return await agent.tracker_store.retrieve_full_tracker(sender_id)
 
 
+def notice_entities(notice: Notice) -> List[Dict[str, str]]:
+    return [
+        {"entity": "notice_event", "value": notice.event_id},
+        {"entity": "notice_reference", "value": notice.reference},
+        {"entity": "notice_status", "value": notice.status},
+    ]
+
+
+def told_in(tracker: DialogueStateTracker, notice: Notice) -> bool:
+    return any(
+        isinstance(event, BotUttered) and (event.metadata or {}).get(TOLD_MARK) == notice.event_id
+        for event in tracker.events
+    )
+
+
 async def tell(agent: Agent, store: NoticeStore, sender_id: str, notice: Notice, output: OutputChannel) -> bool:
-    """Says the notice in the conversation and records it there; False if it was told already."""
+    """Lets the bot tell the notice in the conversation; False if another turn or replica told it
+    already, or it cannot be told now (no model that knows the intent, a form is asking its questions,
+    the bot said nothing): then the notice stays untold and a later turn outside a form tells it."""
+    if agent.processor is None or NOTICE_INTENT not in agent.domain.intents:
+        return False  # no model, or one trained before the rule: it would answer with its fallback
     if not store.claim(notice):
         return False
+    try:
+        told = await _trigger_notice(agent, sender_id, notice, output)
+    except Exception:
+        store.release(notice)
+        raise
+    if not told:
+        store.release(notice)
+    return told
+
+
+async def _trigger_notice(agent: Agent, sender_id: str, notice: Notice, output: OutputChannel) -> bool:
     async with agent.lock_store.lock(sender_id):
-        tracker = await agent.tracker_store.retrieve(sender_id)
-        if tracker is None:
-            store.release(notice)
-            return False
-        message = notice_text(notice, language_of(tracker))
-        try:
-            await output.send_text_message(sender_id, message)
-        except Exception:
-            store.release(notice)
-            raise
-        tracker.update(BotUttered(message, metadata={"status_notice": notice.event_id}))
-        await agent.tracker_store.save(tracker)
-    return True
+        if await agent.tracker_store.retrieve(sender_id) is None:
+            return False  # the conversation is gone (retention, "delete my data"): none is started
+        tracker = await agent.processor.fetch_tracker_and_update_session(sender_id, output)
+        if tracker.active_loop_name:
+            return False  # not in the middle of a form's question; told after it
+        await agent.trigger_intent(NOTICE_INTENT, notice_entities(notice), output, tracker)
+    return told_in(tracker, notice)
 
 
 async def tell_untold(app: Any, store: NoticeStore, message: UserMessage) -> None:

@@ -1,29 +1,56 @@
-"""The bot's memory of status notices, in one SQLite file under `LOTSE_VAR_DIR`: every event id
-received (so a replay is recognised, also after a restart), the notices not yet told, and which
-conversation opened a case, for channels that can write first (Teams)."""
+"""The bot's memory of status notices, in the bot side's state store (`state_store/`): the embedded
+default's `var/status_notices.sqlite3`, or the PostgreSQL database of `LOTSE_BOT_STATE_URL` shared by
+every Rasa replica. It holds every event id received (so a replay is recognised, also after a
+restart and on another replica), the notices not yet told, and which conversation opened a case,
+for channels that can write first (Teams).
+
+A notice is told by whoever claims it: the claim is one conditional `UPDATE … WHERE told_at IS NULL`,
+so of two replicas (or two turns) only one changes the row. Notices and the reference → conversation
+map are kept `KEPT_FOR` (30 days, as long as a conversation) after their last use."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
-from state_store.local_state import private_file, var_dir
+from sqlalchemy import Column, Index, Table, Text, delete, select, update
+from sqlalchemy.engine import Connection
+
+from state_store.engine import adopt_legacy_table, insert_for, metadata, prepared_engine, state_url
+from state_store.local_state import var_dir
 
 STORE_FILE_NAME = "status_notices.sqlite3"
 KEPT_FOR = timedelta(days=30)
+SCHEMA_VERSION = 1
 
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS notices ("
-    " event_id TEXT PRIMARY KEY, reference TEXT NOT NULL, status TEXT NOT NULL, changed_at TEXT NOT NULL,"
-    " received_at TEXT NOT NULL, told_at TEXT)",
-    "CREATE INDEX IF NOT EXISTS ix_notices_reference ON notices (reference, told_at)",
-    "CREATE TABLE IF NOT EXISTS conversations ("
-    " reference TEXT PRIMARY KEY, channel TEXT NOT NULL, sender_id TEXT NOT NULL, seen_at TEXT NOT NULL)",
+# Times are ISO 8601 text in UTC (the same format everywhere, so text order is time order).
+notices_table = Table(
+    "status_notices",
+    metadata,
+    Column("event_id", Text, primary_key=True),
+    Column("reference", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("changed_at", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("told_at", Text),
+    Index("ix_status_notices_reference_changed", "reference", "changed_at"),
+    Index("ix_status_notices_told", "told_at"),
+    Index("ix_status_notices_received", "received_at"),
 )
+conversations_table = Table(
+    "status_notice_conversations",
+    metadata,
+    Column("reference", Text, primary_key=True),
+    Column("channel", Text, nullable=False),
+    Column("sender_id", Text, nullable=False),
+    Column("seen_at", Text, nullable=False),
+    Index("ix_status_notice_conversations_sender", "sender_id"),
+    Index("ix_status_notice_conversations_seen", "seen_at"),
+)
+_notice = notices_table.c
+_conversation = conversations_table.c
 
 
 @dataclass(frozen=True)
@@ -31,7 +58,7 @@ class Notice:
     event_id: str
     reference: str
     status: str
-    changed_at: str  # ISO 8601 with offset, as the backend sent it
+    changed_at: str  # ISO 8601 in UTC
 
 
 @dataclass(frozen=True)
@@ -45,92 +72,130 @@ def _now() -> datetime:
 
 
 class NoticeStore:
-    """Safe to share between the threads of one process; several processes may open the file."""
+    """Safe to share between threads, processes and replicas that use the same database."""
 
-    def __init__(self, path: Path) -> None:
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(private_file(path)), check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        for statement in _SCHEMA:
-            self._db.execute(statement)
+    def __init__(self, path: Optional[Path] = None) -> None:
+        url = f"sqlite:///{path}" if path else state_url(var_dir() / STORE_FILE_NAME)
+        self._engine = prepared_engine(url, "status_notices", SCHEMA_VERSION, (notices_table, conversations_table))
+        adopt_legacy_table(
+            self._engine,
+            "notices",
+            "INSERT OR IGNORE INTO status_notices SELECT event_id, reference, status, changed_at, received_at, told_at"
+            " FROM notices",
+        )
+        adopt_legacy_table(
+            self._engine,
+            "conversations",
+            "INSERT OR IGNORE INTO status_notice_conversations SELECT reference, channel, sender_id, seen_at"
+            " FROM conversations",
+        )
 
     def accept(self, notice: Notice) -> bool:
         """Keeps a new notice; False when its event id was received before (a replay or a redelivery)."""
         now = _now()
-        with self._lock:
-            self._db.execute("DELETE FROM notices WHERE received_at < ?", ((now - KEPT_FOR).isoformat(),))
-            cursor = self._db.execute(
-                "INSERT OR IGNORE INTO notices (event_id, reference, status, changed_at, received_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (notice.event_id, notice.reference, notice.status, notice.changed_at, now.isoformat()),
+        with self._engine.begin() as connection:
+            _forget_older_than(connection, (now - KEPT_FOR).isoformat())
+            kept = connection.execute(
+                insert_for(connection, notices_table)
+                .values(
+                    event_id=notice.event_id,
+                    reference=notice.reference,
+                    status=notice.status,
+                    changed_at=notice.changed_at,
+                    received_at=now.isoformat(),
+                )
+                .on_conflict_do_nothing(index_elements=["event_id"])
             )
-        return cursor.rowcount == 1
+        return kept.rowcount == 1
 
     def latest_untold(self, references: Iterable[str]) -> List[Notice]:
         """Per reference, the newest notice not told yet, unless a newer one was told already."""
         latest: Dict[str, Notice] = {}
-        with self._lock:
+        with self._engine.connect() as connection:
             for reference in dict.fromkeys(references):
-                rows = self._db.execute(
-                    "SELECT event_id, reference, status, changed_at, told_at FROM notices"
-                    " WHERE reference = ? ORDER BY changed_at DESC LIMIT 1",
-                    (reference,),
-                ).fetchall()
-                if rows and rows[0][4] is None:
-                    latest[reference] = Notice(*rows[0][:4])
+                newest = connection.execute(
+                    select(_notice.event_id, _notice.reference, _notice.status, _notice.changed_at, _notice.told_at)
+                    .where(_notice.reference == reference)
+                    .order_by(_notice.changed_at.desc())
+                    .limit(1)
+                ).first()
+                if newest is not None and newest.told_at is None:
+                    latest[reference] = Notice(newest.event_id, newest.reference, newest.status, newest.changed_at)
         return list(latest.values())
 
     def claim(self, notice: Notice) -> bool:
-        """Marks the notice and every older one of its case as told; False if another turn was quicker."""
+        """Marks the notice and every older one of its case as told; False if another turn or replica
+        was quicker (the conditional update changes the row for one of them only)."""
         now = _now().isoformat()
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE notices SET told_at = ? WHERE event_id = ? AND told_at IS NULL", (now, notice.event_id)
+        with self._engine.begin() as connection:
+            claimed = connection.execute(
+                update(notices_table)
+                .where((_notice.event_id == notice.event_id) & _notice.told_at.is_(None))
+                .values(told_at=now)
             )
-            self._db.execute(
-                "UPDATE notices SET told_at = ? WHERE reference = ? AND changed_at <= ? AND told_at IS NULL",
-                (now, notice.reference, notice.changed_at),
+            if claimed.rowcount != 1:
+                return False
+            connection.execute(
+                update(notices_table)
+                .where(
+                    (_notice.reference == notice.reference)
+                    & (_notice.changed_at <= notice.changed_at)
+                    & _notice.told_at.is_(None)
+                )
+                .values(told_at=now)
             )
-        return cursor.rowcount == 1
+        return True
 
     def release(self, notice: Notice) -> None:
         """Undoes a claim whose message could not be sent, so the next turn tells it."""
-        with self._lock:
-            self._db.execute("UPDATE notices SET told_at = NULL WHERE event_id = ?", (notice.event_id,))
+        with self._engine.begin() as connection:
+            connection.execute(update(notices_table).where(_notice.event_id == notice.event_id).values(told_at=None))
 
     def has_untold(self) -> bool:
-        with self._lock:
-            return self._db.execute("SELECT 1 FROM notices WHERE told_at IS NULL LIMIT 1").fetchone() is not None
+        with self._engine.connect() as connection:
+            return (
+                connection.execute(select(_notice.event_id).where(_notice.told_at.is_(None)).limit(1)).first()
+                is not None
+            )
 
     def remember(self, reference: str, conversation: Conversation) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO conversations (reference, channel, sender_id, seen_at) VALUES (?, ?, ?, ?)",
-                (reference, conversation.channel, conversation.sender_id, _now().isoformat()),
+        """Which conversation opened the case; refreshed after each of its turns (the retention counts from then)."""
+        values = {"channel": conversation.channel, "sender_id": conversation.sender_id, "seen_at": _now().isoformat()}
+        with self._engine.begin() as connection:
+            connection.execute(
+                insert_for(connection, conversations_table)
+                .values(reference=reference, **values)
+                .on_conflict_do_update(index_elements=["reference"], set_=values)
             )
 
     def forget_conversation(self, sender_id: str, references: Iterable[str]) -> None:
         """ "Delete my data": which cases this conversation opened, and the notices of those cases."""
-        with self._lock:
-            self._db.execute("DELETE FROM conversations WHERE sender_id = ?", (sender_id,))
-            for reference in dict.fromkeys(references):
-                self._db.execute("DELETE FROM notices WHERE reference = ?", (reference,))
-                self._db.execute("DELETE FROM conversations WHERE reference = ?", (reference,))
+        cases = list(dict.fromkeys(references))
+        with self._engine.begin() as connection:
+            connection.execute(delete(conversations_table).where(_conversation.sender_id == sender_id))
+            if cases:
+                connection.execute(delete(notices_table).where(_notice.reference.in_(cases)))
+                connection.execute(delete(conversations_table).where(_conversation.reference.in_(cases)))
 
     def conversation_of(self, reference: str) -> Optional[Conversation]:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT channel, sender_id FROM conversations WHERE reference = ?", (reference,)
-            ).fetchone()
-        return Conversation(*row) if row else None
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(_conversation.channel, _conversation.sender_id).where(_conversation.reference == reference)
+            ).first()
+        return Conversation(row.channel, row.sender_id) if row else None
 
 
-_opened: Dict[Path, NoticeStore] = {}
+def _forget_older_than(connection: Connection, cutoff: str) -> None:
+    connection.execute(delete(notices_table).where(_notice.received_at < cutoff))
+    connection.execute(delete(conversations_table).where(_conversation.seen_at < cutoff))
+
+
+_opened: Dict[str, NoticeStore] = {}
 
 
 def shared_store() -> NoticeStore:
-    """The process's store in `LOTSE_VAR_DIR`, opened on first use."""
-    path = var_dir() / STORE_FILE_NAME
-    if path not in _opened:
-        _opened[path] = NoticeStore(path)
-    return _opened[path]
+    """The process's store (`LOTSE_BOT_STATE_URL`, else the file in `LOTSE_VAR_DIR`), opened on first use."""
+    url = state_url(var_dir() / STORE_FILE_NAME)
+    if url not in _opened:
+        _opened[url] = NoticeStore()
+    return _opened[url]

@@ -86,7 +86,7 @@ class TeamsConnection:
     ) -> None:
         self.settings = settings
         self.http = http or ProviderHttpClient()
-        self.store = store or ConnectorStore.in_var_dir()
+        self.store = store or ConnectorStore.shared()
         self.tokens = BotFrameworkTokenSource(
             settings.token_url, settings.app_id, settings.app_password, BOT_FRAMEWORK_SCOPE, self.http, clock
         )
@@ -136,7 +136,7 @@ class TeamsInput(InputChannel):
     def __init__(self, connection: TeamsConnection) -> None:
         global _active_connection
         self.connection = connection
-        self.deliveries = RecentDeliveries()
+        self.deliveries = RecentDeliveries(self.name())
         _active_connection = connection
 
     def get_output_channel(self) -> TeamsOutput:

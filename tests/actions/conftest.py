@@ -1,30 +1,11 @@
 from __future__ import annotations
 
-import os
-import secrets
-from typing import Iterator
-
-import psycopg2
 import pytest
+
+from tests.postgres_database import postgres_state_url  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(autouse=True)
 def fixed_day(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOTSE_TEST_MODE", "1")
     monkeypatch.setenv("LOTSE_TODAY", "2026-11-26")
-
-
-@pytest.fixture(scope="session")
-def postgres_state_url() -> Iterator[str]:
-    """A throw-away PostgreSQL database for the bot's state (127.0.0.1:5432 trust, or
-    `LOTSE_TEST_POSTGRES_SERVER`); when PostgreSQL is down, the tests that need it error."""
-    server = os.environ.get("LOTSE_TEST_POSTGRES_SERVER", "postgres@127.0.0.1:5432")
-    name = f"lotse_bot_state_{secrets.token_hex(6)}"
-    admin = psycopg2.connect(f"postgresql://{server}/postgres", connect_timeout=5)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://{server}/{name}"
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import status
-from actions.status import ActionCaseStatus, ValidateStatusForm
+from actions.status import ActionCaseStatus, ActionTellStatusNotice, ValidateStatusForm
 from bot.texts import text
 from trackers import tracker_with, user_event
 
@@ -62,3 +62,29 @@ async def test_lookups_are_limited_per_conversation(tmp_path, monkeypatch: pytes
         assert {(e["name"], e["value"]) for e in events} == {("status_reference", None), ("status_email", None)}
     assert answers[0] == text("status_unavailable", "en", reference="LT-2026-ABCDEF")
     assert answers[-1] == text("status_too_many_lookups", "en")
+
+
+NOTICE_ENTITIES = [
+    {"entity": "notice_event", "value": "3f2b9c0e5d6a4b7c"},
+    {"entity": "notice_reference", "value": "LT-2026-7K3QZD"},
+    {"entity": "notice_status", "value": "in_pre_check"},
+]
+
+
+async def tell_notice(metadata: dict, language: str = "en") -> list:
+    event = user_event("EXTERNAL: EXTERNAL_status_notice", "EXTERNAL_status_notice", NOTICE_ENTITIES, metadata)
+    dispatcher = CollectingDispatcher()
+    assert await ActionTellStatusNotice().run(dispatcher, tracker_with([event], slots={"language": language}), {}) == []
+    return dispatcher.messages
+
+
+async def test_a_triggered_status_notice_is_said_in_the_conversations_language() -> None:
+    [english] = await tell_notice({"is_external": True})
+    assert english["text"] == "News on your case LT-2026-7K3QZD – new status: in pre-check."
+    assert english["status_notice"] == "3f2b9c0e5d6a4b7c", "the channel finds the told notice by this mark"
+    [german] = await tell_notice({"is_external": True}, "de")
+    assert german["text"] == "Neuigkeiten zu Ihrem Fall LT-2026-7K3QZD – neuer Stand: in der Vorprüfung."
+
+
+async def test_a_typed_external_intent_tells_nothing() -> None:
+    assert await tell_notice({}) == [], '"/EXTERNAL_status_notice{…}" typed by a user is no notice'

@@ -36,5 +36,5 @@ def test_test_sets_are_large_and_cover_every_intent(language: str) -> None:
     tests = examples(REPO / "tests" / "nlu" / f"{language}.yml")
     intents = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))["intents"]
     assert len(tests) >= MIN_MESSAGES
-    for intent in intents:
+    for intent in (name for name in intents if not name.startswith("EXTERNAL_")):  # triggered, never typed
         assert sum(1 for name, _ in tests if name == intent) >= MIN_PER_INTENT, intent

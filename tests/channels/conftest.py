@@ -12,6 +12,7 @@ if str(REPO_ROOT) not in sys.path:  # `channels` is importable however pytest is
 
 from channels.connector_store import ConnectorStore  # noqa: E402
 from channels.message_limits import shared_limiter  # noqa: E402
+from tests.postgres_database import postgres_state_url  # noqa: E402, F401 (a fixture)
 
 Sanic.test_mode = True  # many short-lived apps in one process
 

@@ -1,9 +1,12 @@
 """D19/E11: the backend's status notices reach the conversation that opened the case.
 
 The webhook, the REST and the Teams channel run on a real Sanic server with a real Rasa agent
-(in-memory tracker and lock store); a tiny scripted responder stands in for the trained bot and
-registers a case the way the intake action does (the `case_reference` slot). Teams is the local
-Bot Framework stand-in.
+(in-memory tracker and lock store) whose model is trained here from the shipped rule for notices
+(stories/rules.yml, "tell a status notice") with RulePolicy alone, calling the real action server
+(actions.server, the `actions.status` actions) over HTTP: a notice enters the conversation as
+Rasa's external intent `EXTERNAL_status_notice` and the bot's action says it. For the users' own
+messages a tiny scripted responder stands in for the trained bot and registers a case the way the
+intake action does (the `case_reference` slot). Teams is the local Bot Framework stand-in.
 """
 
 import json
@@ -12,18 +15,22 @@ import time
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
 
 import aiohttp
 import pytest
 import pytest_asyncio
+import yaml
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.model_training import train_core
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
 from sanic import Sanic
 from standins.botframework import BotFrameworkStandIn
 from standins.loopback import serve_on_loopback
@@ -34,6 +41,7 @@ from channels.rest import HardenedRestInput
 from channels.status_notices.channel import StatusNoticeInput
 from channels.status_notices.signing import signature
 from channels.status_notices.store import Notice, NoticeStore, shared_store
+from actions.server import create_guarded_app
 from channels.teams import TeamsConnection, TeamsInput, TeamsSettings
 
 pytestmark = pytest.mark.asyncio
@@ -41,31 +49,72 @@ pytestmark = pytest.mark.asyncio
 SECRET = "notice-secret-for-tests"
 REFERENCE = "LT-2026-7K3QZD"
 OTHER_REFERENCE = "LT-2026-AB12CD"
-DOMAIN = Domain.from_dict(
-    {
-        "slots": {
-            "language": {"type": "categorical", "values": ["de", "en"], "mappings": [{"type": "custom"}]},
-            "case_reference": {"type": "text", "mappings": [{"type": "custom"}]},
-        }
-    }
-)
+REPO = Path(__file__).resolve().parents[2]
+ACTION_SECRET = "action-secret-for-tests"
+NOTICE_RULE = "tell a status notice"
 APP_ID, APP_PASSWORD = "0b5e0c3e-1d2f-4a6b-9c8d-7e6f5a4b3c2d", "app-secret-for-tests"
 TENANT_ID = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
 
 
+def shipped(path: str) -> Any:
+    return yaml.safe_load((REPO / path).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def notice_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A core model of the shipped notice rule, the intent, the action and the two slots it reads."""
+    folder = tmp_path_factory.mktemp("notice_model")
+    domain = shipped("domain.yml")
+    [rule] = [rule for rule in shipped("stories/rules.yml")["rules"] if rule["rule"] == NOTICE_RULE]
+    files = {
+        "domain.yml": {
+            "version": "3.1",
+            "intents": ["EXTERNAL_status_notice"],
+            "slots": {slot: domain["slots"][slot] for slot in ("language", "case_reference")},
+            "actions": ["action_tell_status_notice"],
+        },
+        "rules.yml": {"version": "3.1", "rules": [rule]},
+        "config.yml": {
+            "recipe": "default.v1",
+            "assistant_id": "test",
+            "language": "de",
+            "pipeline": [],
+            "policies": [{"name": "RulePolicy"}],
+        },
+    }
+    for name, content in files.items():
+        (folder / name).write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    model = train_core(
+        str(folder / "domain.yml"), str(folder / "config.yml"), str(folder / "rules.yml"), str(folder / "models")
+    )
+    assert model, "the notice model did not train"
+    return model
+
+
+@pytest_asyncio.fixture
+async def action_server() -> AsyncIterator[EndpointConfig]:
+    """The real action server (guarded by its secret) with the status actions, on loopback."""
+    async with served(create_guarded_app(ACTION_SECRET, package="actions.status")) as base_url:
+        yield EndpointConfig(f"{base_url}/webhook", headers={"Authorization": f"Bearer {ACTION_SECRET}"})
+
+
 async def scripted_bot(agent: Agent, message: UserMessage) -> None:
-    """`register <reference> <language>` opens a case as the intake does; anything else is echoed."""
+    """`register <reference> <language>` opens a case as the intake does, `form <name|off>` starts or
+    ends a form; anything else is echoed."""
     async with agent.lock_store.lock(message.sender_id):
         tracker = await agent.tracker_store.retrieve(message.sender_id) or DialogueStateTracker(
-            message.sender_id, DOMAIN.slots
+            message.sender_id, agent.domain.slots
         )
         tracker.update(UserUttered(message.text))
         words = (message.text or "").split()
         if words[:1] == ["register"]:
             tracker.update(SlotSet("case_reference", words[1]))
             tracker.update(SlotSet("language", words[2]))
+        if words[:1] == ["form"]:
+            tracker.update(ActiveLoop(None if words[1] == "off" else words[1]))
         answer = f"echo: {message.text}"
         tracker.update(BotUttered(answer))
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))  # the turn ends as in Rasa: waiting for the user
         await agent.tracker_store.save(tracker)
     await message.output_channel.send_text_message(message.sender_id, answer)
 
@@ -127,9 +176,10 @@ class Bot:
 
 
 @asynccontextmanager
-async def serve(*channels: InputChannel) -> AsyncIterator[Tuple[str, Agent]]:
+async def serve(model: str, actions: EndpointConfig, *channels: InputChannel) -> AsyncIterator[Tuple[str, Agent]]:
     app = Sanic(f"lotse_notice_test_{uuid.uuid4().hex[:8]}")
-    agent = Agent(domain=DOMAIN, tracker_store=InMemoryTrackerStore(DOMAIN), lock_store=InMemoryLockStore())
+    agent = Agent.load(model, lock_store=InMemoryLockStore(), action_endpoint=actions)
+    agent.tracker_store = agent.processor.tracker_store = InMemoryTrackerStore(agent.domain)
     app.ctx.agent = agent
 
     async def on_new_message(message: UserMessage) -> None:
@@ -137,6 +187,12 @@ async def serve(*channels: InputChannel) -> AsyncIterator[Tuple[str, Agent]]:
 
     for channel in channels:
         app.blueprint(channel.blueprint(on_new_message), url_prefix=f"/webhooks/{channel.url_prefix()}")
+    async with served(app) as base_url:
+        yield base_url, agent
+
+
+@asynccontextmanager
+async def served(app: Sanic) -> AsyncIterator[str]:
     listening = socket.socket()
     listening.bind(("127.0.0.1", 0))
     server = await app.create_server(sock=listening, return_asyncio_server=True, access_log=False)
@@ -144,7 +200,7 @@ async def serve(*channels: InputChannel) -> AsyncIterator[Tuple[str, Agent]]:
     await server.before_start()
     await server.after_start()
     try:
-        yield f"http://127.0.0.1:{listening.getsockname()[1]}", agent
+        yield f"http://127.0.0.1:{listening.getsockname()[1]}"
     finally:
         await server.before_stop()
         await server.close()
@@ -152,9 +208,9 @@ async def serve(*channels: InputChannel) -> AsyncIterator[Tuple[str, Agent]]:
 
 
 @pytest_asyncio.fixture
-async def bot() -> AsyncIterator[Bot]:
+async def bot(notice_model: str, action_server: EndpointConfig) -> AsyncIterator[Bot]:
     channel = StatusNoticeInput(SECRET)
-    async with serve(channel, HardenedRestInput()) as (base_url, agent):
+    async with serve(notice_model, action_server, channel, HardenedRestInput()) as (base_url, agent):
         yield Bot(base_url, agent, channel)
 
 
@@ -284,6 +340,46 @@ async def test_the_widget_while_open_fetches_untold_notices_once(bot: Bot) -> No
     assert (status, answer["error"]["code"]) == (400, "invalid_sender")
 
 
+async def test_the_notice_enters_as_rasas_external_intent_and_the_bot_says_it(bot: Bot) -> None:
+    sender = await registered(bot, "en")
+    event_id = uuid.uuid4().hex
+    await bot.notice("closed", event_id=event_id)
+    await bot.say(sender, "hi")
+    events = list((await bot.agent.tracker_store.retrieve(sender)).events)
+    external = next(event for event in events if isinstance(event, UserUttered) and event.intent_name)
+    assert external.intent_name == "EXTERNAL_status_notice" and external.metadata["is_external"] is True
+    assert {entity["entity"]: entity["value"] for entity in external.entities} == {
+        "notice_event": event_id,
+        "notice_reference": REFERENCE,
+        "notice_status": "closed",
+    }
+    after = events[events.index(external) + 1 :]
+    acted = [event.action_name for event in after if isinstance(event, ActionExecuted)]
+    assert acted[:2] == ["action_tell_status_notice", "action_listen"], "the shipped rule chose the action"
+    told = next(event for event in after if isinstance(event, BotUttered))
+    assert told.metadata["status_notice"] == event_id
+
+
+async def test_a_notice_waits_while_a_form_asks_its_questions(bot: Bot) -> None:
+    sender = await registered(bot, "de")
+    await bot.say(sender, "form intake_form")
+    await bot.notice("in_pre_check")
+    assert await bot.say(sender, "Muster GmbH") == ["echo: Muster GmbH"], "an answer to the form is not interrupted"
+    assert shared_store().has_untold()
+    await bot.say(sender, "form off")
+    assert REFERENCE in (await bot.say(sender, "Hallo"))[0]
+
+
+async def test_when_the_bot_cannot_say_it_the_notice_stays_untold(notice_model: str) -> None:
+    unreachable = EndpointConfig("http://127.0.0.1:9/webhook")  # the action server is down
+    async with serve(notice_model, unreachable, StatusNoticeInput(SECRET), HardenedRestInput()) as (url, agent):
+        down = Bot(url, agent, StatusNoticeInput(SECRET))
+        sender = await registered(down, "de")
+        await down.notice("in_pre_check")
+        assert await down.say(sender, "Hallo") == ["echo: Hallo"]
+        assert shared_store().has_untold(), "released: the next turn tells it"
+
+
 async def test_signature_matches_the_worked_example_of_the_contract() -> None:
     body = (
         b'{"changed_at":"2026-11-26T09:20:00+00:00","event_id":"3f2b9c0e5d6a4b7c8e9f0a1b2c3d4e5f",'
@@ -331,7 +427,7 @@ class TeamsBot(Bot):
 
 
 @pytest_asyncio.fixture
-async def teams_bot() -> AsyncIterator[TeamsBot]:
+async def teams_bot(notice_model: str, action_server: EndpointConfig) -> AsyncIterator[TeamsBot]:
     standin = BotFrameworkStandIn(APP_ID, APP_PASSWORD, TENANT_ID)
     async with serve_on_loopback(standin.application()) as standin_url:
         standin.base_url = standin_url
@@ -339,7 +435,7 @@ async def teams_bot() -> AsyncIterator[TeamsBot]:
         http = ProviderHttpClient(timeout_seconds=5, retry=RetryPolicy(attempts=2, base_delay_seconds=0.01))
         teams = TeamsInput(TeamsConnection(settings, http=http))
         channel = StatusNoticeInput(SECRET)
-        async with serve(channel, teams) as (base_url, agent):
+        async with serve(notice_model, action_server, channel, teams) as (base_url, agent):
             yield TeamsBot(base_url, agent, channel, standin=standin)
 
 

@@ -1,11 +1,13 @@
 """The production profile on this machine's services: conversations in PostgreSQL (SQL tracker
 store), locks in Redis, events to RabbitMQ without personal data, the backend on PostgreSQL with
-accounts from the CLI."""
+accounts from the CLI, the bot side's state (outbox, status notices, connector entries) in the
+PostgreSQL database of `LOTSE_BOT_STATE_URL`."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import time
 import uuid
@@ -21,6 +23,8 @@ from conversation_store.scrubbing_broker import queue_arguments
 from intake_script import CARPENTER_IN_GARBSEN_DE, run_intake
 from ports import shifted
 from stack import BACKEND_PYTHON, REPO, Ports, Stack
+
+from channels.status_notices.signing import signature
 
 PORTS = shifted(Ports(rasa=6005, actions=6055, backend=6000, web=6080))
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
@@ -87,7 +91,8 @@ async def drain_and_delete(name: str) -> list[str]:
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str]]:
     suffix = uuid.uuid4().hex[:8]
     backend_db, tracker_db = f"lotse_backend_{suffix}", f"lotse_tracker_{suffix}"
-    for database in (backend_db, tracker_db):
+    state_db = f"lotse_bot_state_{suffix}"
+    for database in (backend_db, tracker_db, state_db):
         administer(f'CREATE DATABASE "{database}"')
     env = {
         "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{backend_db}",
@@ -102,6 +107,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack
         "LOTSE_RABBITMQ_USER": "guest",
         "LOTSE_RABBITMQ_PASSWORD": "guest",
         "LOTSE_INSIGHTS_QUEUE": f"{TEST_QUEUE_PREFIX}insights-{suffix}",  # the stack's insights consumer
+        "LOTSE_BOT_STATE_URL": f"postgresql://postgres@127.0.0.1:5432/{state_db}",
     }
     account = subprocess.run(
         [str(BACKEND_PYTHON), "-m", "backend", "create-user", "--role", "bot", "--username", "lotse-bot"],
@@ -120,7 +126,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack
     finally:
         stack.stop()
         asyncio.run(delete_queue(env["LOTSE_INSIGHTS_QUEUE"]))
-        for database in (backend_db, tracker_db):
+        for database in (backend_db, tracker_db, state_db):
             administer(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
@@ -194,3 +200,45 @@ def test_the_insights_consumer_reports_its_backlog_and_stores_facts_without_pers
     assert {"conversation_started", "topic_asked", "intake_started", "intake_completed"} <= {kind for kind, _ in rows}
     leaked = [row for _, row in rows if any(value in row for value in PERSONAL)]
     assert not leaked
+
+
+def post_notice(stack: Stack, event_id: str, reference: str, status: str) -> dict:
+    body = json.dumps(
+        {"event_id": event_id, "reference": reference, "status": status, "changed_at": "2026-11-26T09:20:00+00:00"}
+    ).encode()
+    stamp = str(int(time.time()))
+    secret = stack.environment()["LOTSE_STATUS_WEBHOOK_SECRET"]
+    headers = {
+        "X-Lotse-Timestamp": stamp,
+        "X-Lotse-Event-Id": event_id,
+        "X-Lotse-Signature": signature(secret, stamp, event_id, body),
+        "Content-Type": "application/json",
+    }
+    answer = httpx.post(f"http://127.0.0.1:{PORTS.rasa}/webhooks/status/webhook", content=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_a_status_notice_is_kept_in_postgresql_and_told_by_the_bot(production: tuple[Stack, str]) -> None:
+    """Issue 16 S1 and 18 L3 on the production profile: the notice store is the shared PostgreSQL
+    database, the trained bot tells the notice (external intent) and a replay is refused."""
+    stack, _ = production
+    german = Conversation(f"http://127.0.0.1:{PORTS.rasa}", "de")
+    run_intake(german, CARPENTER_IN_GARBSEN_DE)
+    reference = re.search(r"LT-\d{4}-[0-9A-Z]{6}", german.say_text("Ja, einverstanden"))
+    assert reference, "no reference after the consent"
+    event_id = uuid.uuid4().hex
+    assert post_notice(stack, event_id, reference.group(0), "in_pre_check") == {"result": "kept"}
+    replies = german.say("Danke")
+    assert replies[0]["text"] == f"Neuigkeiten zu Ihrem Fall {reference.group(0)} – neuer Stand: in der Vorprüfung."
+    assert post_notice(stack, event_id, reference.group(0), "in_pre_check") == {"result": "duplicate"}
+    state_db = stack.extra_env["LOTSE_BOT_STATE_URL"].rsplit("/", 1)[1]
+    connection = psycopg2.connect(dbname=state_db, **POSTGRES)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT told_at IS NOT NULL FROM status_notices WHERE event_id = %s", (event_id,))
+        told = cursor.fetchone()
+        cursor.execute("SELECT store FROM lotse_schema_versions")
+        stores = {row[0] for row in cursor.fetchall()}
+    connection.close()
+    assert told == (True,)
+    assert {"outbox", "status_notices"} <= stores

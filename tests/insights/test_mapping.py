@@ -154,6 +154,14 @@ def test_an_intake_whose_form_closed_without_a_case_is_abandoned_at_the_next_mes
     assert [(f.kind, f.question) for f in facts][-1] == ("intake_abandoned", "consent")
 
 
+def test_a_status_notice_in_a_new_session_starts_no_conversation() -> None:
+    """The channel triggers `EXTERNAL_status_notice` (Rasa's external events); the user said nothing."""
+    c = Conversation().session().user("EXTERNAL: EXTERNAL_status_notice", "EXTERNAL_status_notice")
+    c.bot("Neuigkeiten zu Ihrem Fall …")
+    assert facts_of(c.scrubbed()) == []
+    assert kinds(facts_of(c.user("Danke", "thank").bot("Gern!").scrubbed())) == ["conversation_started"]
+
+
 def test_path_finder_outcomes_and_human_requests() -> None:
     c = Conversation().session().user("Mensch bitte", "request_human").bot("…")
     c.bot("Ergebnis", {"kind": "pathfinder_outcome", "outcome": "no_prospect", "reason": "salary_below_threshold"})
