@@ -148,11 +148,13 @@ async def back_in_service(stack: Stack, name: str, tally: Tally) -> None:
 
 
 async def inject_faults(stack: Stack, tally: Tally) -> None:
+    recoveries = []
     for share, name in ((KILL_RASA_AT, "rasa-2"), (KILL_ACTIONS_AT, "actions-1")):
         while tally.attempts < share * tally.planned:
             await asyncio.sleep(0.2)
         kill_and_restart(stack, name, tally)
-        await back_in_service(stack, name, tally)
+        recoveries.append(asyncio.create_task(back_in_service(stack, name, tally)))
+    await asyncio.gather(*recoveries)
 
 
 async def intakes_under_faults(stack: Stack, people: Sequence[Employer]) -> Tally:

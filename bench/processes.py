@@ -45,6 +45,22 @@ def stack_groups(stack: Stack) -> Dict[str, int]:
     return {name: process.pid for name, process in stack.processes.items()}
 
 
+SHARED_SERVICES = {"postgres": "PostgreSQL*", "redis-server": "Redis*", "beam.smp": "RabbitMQ*"}
+
+
+def service_groups() -> Dict[str, int]:
+    """This host's PostgreSQL, Redis and RabbitMQ (marked *: every stack on the machine uses them)."""
+    found: Dict[str, int] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            name = (entry / "comm").read_text().strip() if entry.name.isdigit() else ""
+            if name in SHARED_SERVICES:
+                found.setdefault(SHARED_SERVICES[name], int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
 def shifted_ports() -> Ports:
     """Ports moved by LOTSE_E2E_PORT_OFFSET, as for the test stacks, so checkouts can bench side by side."""
     offset = int(os.environ.get("LOTSE_E2E_PORT_OFFSET", "0"))

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO / "bench"))
 from latency import MESSAGES, STOCK_PORT, start_stock_bot, stock_model  # noqa: E402
-from processes import Usage, shifted_ports, stack_groups, usage  # noqa: E402
+from processes import Usage, service_groups, shifted_ports, stack_groups, usage  # noqa: E402
 from stack import Scale, Stack, scaled_on_throwaway_databases  # noqa: E402
 
 LEVELS = (1, 20, 50)
@@ -103,7 +103,10 @@ async def measure(bot_url: str, concurrency: int, groups: Callable[[], Mapping[s
     return level
 
 
-def run_levels(label: str, bot_url: str, groups: Callable[[], Mapping[str, int]]) -> Run:
+def run_levels(label: str, bot_url: str, own_groups: Callable[[], Mapping[str, int]]) -> Run:
+    def groups() -> Dict[str, int]:
+        return {**own_groups(), **service_groups()}
+
     levels = [asyncio.run(measure(bot_url, concurrency, groups)) for concurrency in LEVELS]
     return Run(label, levels, usage(groups()), os.getloadavg()[0])
 
@@ -143,13 +146,19 @@ def print_processes(runs: Sequence[Run]) -> None:
     print(f"\nper process: CPU (share of one core) at {MEASURED_LEVEL} conversations; resident memory after the run")
     for run in runs:
         level = next(level for level in run.levels if level.concurrency == MEASURED_LEVEL)
-        total_cpu = sum(level.cpu_share.values())
-        total_memory = sum(used.resident_mb for used in run.memory.values())
+        own = [name for name in run.memory if not name.endswith("*")]
+        total_cpu = sum(level.cpu_share.get(name, 0.0) for name in own)
+        total_memory = sum(run.memory[name].resident_mb for name in own)
         print(
             f"  {run.label} (load average {run.load:.1f} at the end; all processes {total_cpu:.0%} CPU, {total_memory:.0f} MB)"
         )
         for name, used in sorted(run.memory.items(), key=lambda item: -item[1].resident_mb):
             print(f"    {name:<16}{level.cpu_share.get(name, 0.0):>6.0%} CPU{used.resident_mb:>8.0f} MB")
+
+
+def print_notes() -> None:
+    print("  * shared by every stack on this machine: their CPU includes other users' work")
+    print("  lock waits: none by construction (each conversation sends its next message after the answer)")
 
 
 def print_goals(runs: Mapping[str, Run]) -> None:
@@ -183,6 +192,7 @@ def main() -> int:
         print(f"{label} done (load average {os.getloadavg()[0]:.1f})", flush=True)
     print_latencies(list(runs.values()))
     print_processes(list(runs.values()))
+    print_notes()
     print_goals(runs)
     return 0
 

@@ -90,6 +90,10 @@ http {{
   access_log {log_dir}/nginx-access.log lotse;
 
   client_max_body_size {limits.body_bytes};
+  # Bodies and answers stay in memory: run by root, nginx's workers are `nobody` and could not write
+  # temp files under a private state folder; a body is at most client_max_body_size anyway.
+  client_body_buffer_size {limits.body_bytes};
+  proxy_max_temp_file_size 0;
   # Per client address. Behind a further proxy or CDN this is that proxy's address: then key it on
   # the address that proxy reports (ngx_http_realip_module) instead.
   limit_req_zone $binary_remote_addr zone=lotse_per_client:10m rate={limits.requests_per_second}r/s;

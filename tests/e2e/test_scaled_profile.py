@@ -9,6 +9,7 @@ import asyncio
 import os
 import re
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ import httpx
 import psycopg2
 import pytest
 
+import nginx_config
 from conftest import Conversation
 from ports import shifted
 from stack import Ports, Scale, Stack, scaled_on_throwaway_databases
@@ -82,7 +84,7 @@ def test_one_conversation_keeps_its_order_across_replicas(scaled: Stack) -> None
     events = tracker_events(scaled, sender)
     kinds = [kind if kind != "action" else f"action:{name}" for kind, name in events]
     user_turns = [index for index, kind in enumerate(kinds) if kind == "user"]
-    assert len(user_turns) == len(texts)
+    assert len(user_turns) == len(texts), f"messages lost: {kinds}"
     for start, end in zip(user_turns, [*user_turns[1:], len(kinds)]):
         turn = kinds[start:end]
         assert "bot" in turn and turn[-1] == "action:action_listen", f"turns interleaved: {turn}"
@@ -111,13 +113,22 @@ def test_the_access_log_holds_no_query_string_body_or_client_address(scaled: Sta
     assert secret not in log and "7654321" not in log and "127.0.0.1 " not in log.replace("upstream=127.0.0.1", "")
 
 
+def logged(stack: Stack, request_id: str) -> str:
+    """The access log's line of a request: nginx writes it once the connection is through with it."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = [line for line in access_log(stack).splitlines() if request_id in line]
+        if lines:
+            return lines[0]
+        time.sleep(0.2)
+    raise AssertionError(f"request {request_id} is not in the access log")
+
+
 def test_a_body_over_the_limit_is_refused_by_nginx(scaled: Stack) -> None:
     big = "x" * 1_100_000
     answer = httpx.post(f"{PUBLIC}/webhooks/rest/webhook", json={"sender": "e2e-big", "message": big}, timeout=60)
     assert answer.status_code == 413
-    assert answer.headers["X-Request-ID"] in access_log(scaled)
-    refused = [line for line in access_log(scaled).splitlines() if answer.headers["X-Request-ID"] in line]
-    assert "upstream=-" in refused[0], "no replica saw the body"
+    assert "upstream=-" in logged(scaled, answer.headers["X-Request-ID"]), "no replica saw the body"
 
 
 def test_only_public_routes_are_routed(scaled: Stack) -> None:
@@ -152,14 +163,18 @@ def test_nothing_but_nginx_listens_beyond_loopback(scaled: Stack) -> None:
     assert "0.0.0.0" in outside["nginx"]
 
 
-async def knock(times: int) -> list[int]:
+async def knock(times: int) -> tuple[list[int], float]:
+    started = time.monotonic()
     async with httpx.AsyncClient(timeout=30) as client:
         answers = await asyncio.gather(*(client.get(f"{PUBLIC}/webhooks/rest/") for _ in range(times)))
-    return [answer.status_code for answer in answers]
+    return [answer.status_code for answer in answers], time.monotonic() - started
 
 
 def test_one_client_is_slowed_down_per_address(scaled: Stack) -> None:
-    """10 requests a second and a burst of 30 per client address (the ingress's figures): 80 at once
-    from one address get 429 beyond the burst. Last in this module: it empties the bucket."""
-    codes = asyncio.run(knock(80))
-    assert codes.count(429) >= 80 - 30 - 10 and set(codes) <= {200, 429}
+    """10 requests a second and a burst of 30 per client address (the ingress's figures): of 80 at once
+    from one address, only the burst and what the rate adds meanwhile pass; the others get 429.
+    Last in this module: it empties the bucket."""
+    codes, seconds = asyncio.run(knock(80))
+    assert set(codes) == {200, 429}
+    allowed = nginx_config.DEFAULT_BURST + 1 + nginx_config.DEFAULT_REQUESTS_PER_SECOND * seconds
+    assert codes.count(200) <= allowed, f"{codes.count(200)} passed in {seconds:.1f} s"
