@@ -1,5 +1,6 @@
 """CPU time and resident memory of a running stack's processes, per process group (a process of
-scripts/stack.py starts its own session, so nginx's workers count with nginx), read from /proc."""
+scripts/stack.py starts its own session, so nginx's workers count with nginx), and of this host's
+PostgreSQL, Redis and RabbitMQ, read from /proc."""
 
 from __future__ import annotations
 
@@ -20,45 +21,34 @@ class Usage:
     resident_mb: float
 
 
-def group_usage(group: int) -> Usage:
-    """User + system CPU seconds and resident memory of every process in the group."""
-    cpu, pages = 0, 0
+# This host's services, by process name (PostgreSQL's backends each start a session of their own, so
+# a process group would miss them); marked *: every stack on the machine uses them.
+SHARED_SERVICES = {"postgres": "PostgreSQL*", "redis-server": "Redis*", "beam.smp": "RabbitMQ*"}
+
+
+def usage(groups: Mapping[str, int]) -> Dict[str, Usage]:
+    """User + system CPU seconds and resident memory per named process group, and of the shared services."""
+    names = {group: name for name, group in groups.items()}
+    cpu: Dict[str, int] = dict.fromkeys([*groups, *SHARED_SERVICES.values()], 0)
+    pages = dict(cpu)
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command, rest = (entry / "stat").read_text().rsplit(")", 1)
             resident = int((entry / "statm").read_text().split()[1])
-        except (OSError, IndexError):
+        except (OSError, ValueError):
             continue  # ended meanwhile
-        if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, …
-            cpu += int(fields[11]) + int(fields[12])
-            pages += resident
-    return Usage(cpu / TICKS_PER_SECOND, pages * PAGE_BYTES / 1024 / 1024)
-
-
-def usage(groups: Mapping[str, int]) -> Dict[str, Usage]:
-    return {name: group_usage(group) for name, group in groups.items()}
+        fields = rest.split()  # after the name: state, ppid, pgrp, …, utime (12th), stime (13th)
+        name = names.get(int(fields[2])) or SHARED_SERVICES.get(command.split("(", 1)[1])
+        if name:
+            cpu[name] += int(fields[11]) + int(fields[12])
+            pages[name] += resident
+    return {name: Usage(cpu[name] / TICKS_PER_SECOND, pages[name] * PAGE_BYTES / 1024 / 1024) for name in cpu}
 
 
 def stack_groups(stack: Stack) -> Dict[str, int]:
     return {name: process.pid for name, process in stack.processes.items()}
-
-
-SHARED_SERVICES = {"postgres": "PostgreSQL*", "redis-server": "Redis*", "beam.smp": "RabbitMQ*"}
-
-
-def service_groups() -> Dict[str, int]:
-    """This host's PostgreSQL, Redis and RabbitMQ (marked *: every stack on the machine uses them)."""
-    found: Dict[str, int] = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            name = (entry / "comm").read_text().strip() if entry.name.isdigit() else ""
-            if name in SHARED_SERVICES:
-                found.setdefault(SHARED_SERVICES[name], int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]))
-        except (OSError, IndexError):
-            continue
-    return found
 
 
 def shifted_ports() -> Ports:

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO / "bench"))
 from latency import MESSAGES, STOCK_PORT, start_stock_bot, stock_model  # noqa: E402
-from processes import Usage, service_groups, shifted_ports, stack_groups, usage  # noqa: E402
+from processes import Usage, shifted_ports, stack_groups, usage  # noqa: E402
 from stack import Scale, Stack, scaled_on_throwaway_databases  # noqa: E402
 
 LEVELS = (1, 20, 50)
@@ -103,10 +103,7 @@ async def measure(bot_url: str, concurrency: int, groups: Callable[[], Mapping[s
     return level
 
 
-def run_levels(label: str, bot_url: str, own_groups: Callable[[], Mapping[str, int]]) -> Run:
-    def groups() -> Dict[str, int]:
-        return {**own_groups(), **service_groups()}
-
+def run_levels(label: str, bot_url: str, groups: Callable[[], Mapping[str, int]]) -> Run:
     levels = [asyncio.run(measure(bot_url, concurrency, groups)) for concurrency in LEVELS]
     return Run(label, levels, usage(groups()), os.getloadavg()[0])
 
@@ -150,7 +147,7 @@ def print_processes(runs: Sequence[Run]) -> None:
         total_cpu = sum(level.cpu_share.get(name, 0.0) for name in own)
         total_memory = sum(run.memory[name].resident_mb for name in own)
         print(
-            f"  {run.label} (load average {run.load:.1f} at the end; all processes {total_cpu:.0%} CPU, {total_memory:.0f} MB)"
+            f"  {run.label} (load average {run.load:.1f} at the end; its processes {total_cpu:.0%} CPU, {total_memory:.0f} MB)"
         )
         for name, used in sorted(run.memory.items(), key=lambda item: -item[1].resident_mb):
             print(f"    {name:<16}{level.cpu_share.get(name, 0.0):>6.0%} CPU{used.resident_mb:>8.0f} MB")
