@@ -15,10 +15,20 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test setup prerequisites model validate facts-check test-unit test-backend test-rasa test-e2e bench clean
+.PHONY: run run-scaled test setup prerequisites nginx model validate facts-check test-unit test-backend test-rasa test-e2e bench bench-scaled clean
 
 run: setup $(MODEL)
 	python3 scripts/stack.py run
+
+# The scaled profile on one host (issue 16 S3): RASA_SERVERS Rasa servers and ACTION_SERVERS action servers
+# behind nginx on port 5005, on PostgreSQL, Redis and RabbitMQ (this host's, for variables left unset).
+RASA_SERVERS ?= 2
+ACTION_SERVERS ?= 2
+run-scaled: setup nginx $(MODEL)
+	python3 scripts/stack.py run --scaled --rasa-servers $(RASA_SERVERS) --action-servers $(ACTION_SERVERS)
+
+nginx:
+	@bash scripts/ensure_nginx.sh
 
 setup: prerequisites .venv-rasa/.installed .venv-backend/.installed $(WIDGET)
 
@@ -76,6 +86,11 @@ test: setup $(MODEL) tests/browser/node_modules/.installed
 bench: setup $(MODEL)
 	$(RASA_PY) bench/latency.py
 	$(BACKEND_PY) bench/backend.py
+
+# Embedded, scaled (2 Rasa servers) and the stock bot side by side at 1, 20 and 50 conversations (issue 16 S4);
+# `make bench-scaled BENCH_ARGS=--faults`: kills a Rasa and an action server during a run (S5).
+bench-scaled: setup nginx $(MODEL)
+	$(RASA_PY) bench/scaled.py $(BENCH_ARGS)
 
 clean:
 	rm -rf models var reports .venv-rasa .venv-backend web/node_modules web/dist tests/browser/node_modules .uv-installed

@@ -34,6 +34,7 @@ part "rasa data validate" "$RASA_PY" scripts/validate_data.py --data data/nlu st
 part "NLU on held-out German and English sets" "$RASA_PY" scripts/nlu_evaluation.py
 part "test stories" "$RASA" test core --stories tests/stories --model models/lotse.tar.gz --out reports/core --fail-on-prediction-errors
 part "chromium present" ensure_chromium
+part "nginx present (the scaled profile's entry, issue 16 S3)" bash scripts/ensure_nginx.sh
 # Its own stack and report (reports/answers/heldout.md); fails below the gate in scripts/answer_evaluation.py.
 part "answers to held-out real questions, clean and with typos (issue 13)" "$RASA_PY" scripts/answer_evaluation.py --split heldout --gate
 part "end to end: real stack, REST channel, backend, browser" "$RASA_PY" -m pytest tests/e2e -q -p no:cacheprovider

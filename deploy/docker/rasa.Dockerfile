@@ -17,7 +17,7 @@ COPY channels/ channels/
 COPY conversation_store/ conversation_store/
 COPY state_store/ state_store/
 COPY settings/ settings/
-COPY scripts/stack.py scripts/stack.py
+COPY scripts/stack.py scripts/nginx_config.py scripts/local_services.py scripts/
 COPY deploy/docker/rasa-start.sh deploy/docker/rasa-start.sh
 COPY credentials.yml endpoints.yml endpoints.production.yml config.yml domain.yml ./
 COPY models/lotse.tar.gz models/lotse.tar.gz
