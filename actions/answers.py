@@ -20,6 +20,7 @@ from bot.understanding.reading import Reading, asks_to_register_a_case, read_mes
 from bot.understanding.referrals import referral_for
 from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
 from bot.understanding.slots import context_slots
+from bot.understanding.titles import title_asked_about
 from bot.understanding.topic_cues import names_its_subject
 
 TOPIC_PARAMETERS = ("residence_title", "occupation")
@@ -82,6 +83,12 @@ def answer_message(dispatcher: CollectingDispatcher, tracker: Tracker, intent: s
     params = {name: str(value) for name in TOPIC_PARAMETERS if (value := latest_entity(tracker, name)) is not None}
     if topic == "recognition_body" and reading.context.occupation_group and "occupation" not in params:
         params["occupation"] = reading.context.occupation_group
+    if (
+        topic == "residence_title"
+        and "residence_title" not in params
+        and (title := title_asked_about(message, reading))
+    ):
+        params["residence_title"] = title
     notes = notes_for(reading, message, topic, language, day, params.get("residence_title"))
     if notes.paragraphs:
         dispatcher.utter_message(text="\n\n".join(notes.paragraphs))

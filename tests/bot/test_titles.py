@@ -1,0 +1,32 @@
+"""Which residence title a question is about (bot/understanding/titles.py)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+
+from bot.understanding.reading import read_message
+from bot.understanding.titles import title_asked_about
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        (
+            "Which residence title does a welder with a recognised vocational training get? Not Blue Card I guess?",
+            "18a",
+        ),
+        ("Welchen Titel bekommt eine Ingenieurin mit Master?", "18b"),
+        ("Was ist eine Anerkennungspartnerschaft?", "16d"),
+        ("With the Blue Card, when can I get permanent residence?", "blue_card"),
+        ("Wie lange gilt die Blaue Karte?", "blue_card"),
+        ("Our IT admin has no degree, only experience – which title? IT without a degree possible?", "it_specialist"),
+        ("Was gilt für Berufserfahrene nach § 19c?", "19c2"),
+        ("i have contract for ausbildung as electrician, which visa?", "16a"),
+        ("Wie funktioniert die Chancenkarte?", "chancenkarte"),
+        ("Welcher Aufenthaltstitel passt?", None),
+    ],
+)
+def test_the_title_named_or_led_to_by_the_qualification(message: str, title: Optional[str]) -> None:
+    assert title_asked_about(message, read_message(message)) == title
