@@ -6,6 +6,7 @@ starts it). Settings from the environment:
   open conversations in insights_state.sqlite3 unless LOTSE_BOT_STATE_URL names the shared database);
 - sqlite: the tracker store ${LOTSE_VAR_DIR}/conversations.sqlite3 (endpoints.yml);
 - rabbitmq: LOTSE_RABBITMQ_HOST/_PORT/_USER/_PASSWORD, LOTSE_INSIGHTS_QUEUE (lotse-insights),
+  LOTSE_INSIGHTS_EXCHANGE (lotse-events, as endpoints.production.yml; a test names its own),
   LOTSE_INSIGHTS_MESSAGE_TTL_MS and LOTSE_INSIGHTS_MAX_LENGTH (as in endpoints.production.yml)."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-from conversation_store.event_queue import DEFAULT_MAX_LENGTH, DEFAULT_MESSAGE_TTL_MS
+from conversation_store.event_queue import DEFAULT_MAX_LENGTH, DEFAULT_MESSAGE_TTL_MS, EXCHANGE
 from insights.mapping import EventMapper
 from insights.open_conversations import OpenConversations
 from insights.poster import FactPoster
@@ -40,6 +41,7 @@ def queue_settings() -> QueueSettings:
         queue=env.get("LOTSE_INSIGHTS_QUEUE", DEFAULT_QUEUE),
         message_ttl_ms=int(env.get("LOTSE_INSIGHTS_MESSAGE_TTL_MS", DEFAULT_MESSAGE_TTL_MS)),
         max_length=int(env.get("LOTSE_INSIGHTS_MAX_LENGTH", DEFAULT_MAX_LENGTH)),
+        exchange=env.get("LOTSE_INSIGHTS_EXCHANGE", EXCHANGE),
     )
 
 
