@@ -194,3 +194,6 @@ def test_the_insights_consumer_reports_its_backlog_and_stores_facts_without_pers
     assert {"conversation_started", "topic_asked", "intake_started", "intake_completed"} <= {kind for kind, _ in rows}
     leaked = [row for _, row in rows if any(value in row for value in PERSONAL)]
     assert not leaked
+    insights = httpx.get(f"http://127.0.0.1:{PORTS.backend}/api/v1/health", timeout=10).json()["insights"]
+    assert (insights["consumer"], insights["source"]) == ("reporting", "rabbitmq")
+    assert isinstance(insights["backlog"], int)
