@@ -15,7 +15,6 @@ application is started again even when the test fails."""
 from __future__ import annotations
 
 import asyncio
-import json
 import subprocess
 import time
 import uuid
@@ -32,8 +31,8 @@ from conversation_store.scrubbing import scrub_event
 from conversation_store.scrubbing_broker import ScrubbingPikaEventBroker
 from insights.mapping import EventMapper
 from ports import shifted
-from stack import BACKEND_PYTHON, REPO, Ports, Stack
-from test_production_profile import AMQP_URL, POSTGRES, administer
+from stack import Ports, Stack
+from test_production_profile import AMQP_URL, POSTGRES, administer, production_bot_token
 
 pytestmark = pytest.mark.rabbitmq_restart
 
@@ -71,15 +70,7 @@ def consumer_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "LOTSE_INSIGHTS_EXCHANGE": f"lotse-e2e-restart-events-{suffix}",  # apart from other stacks' events
         "LOTSE_INSIGHTS_SECRET": SECRET,
     }
-    account = subprocess.run(
-        [str(BACKEND_PYTHON), "-m", "backend", "create-user", "--role", "bot", "--username", "lotse-bot"],
-        cwd=REPO,
-        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "LOTSE_PROFILE": "production"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    env["LOTSE_BOT_API_TOKEN"] = json.loads(account.stdout)["api_token"]
+    env["LOTSE_BOT_API_TOKEN"] = production_bot_token(env)
     stack = Stack(var_dir=tmp_path_factory.mktemp("var-restart"), ports=PORTS, profile="production", extra_env=env)
     try:
         stack.start(only=["backend", "insights"])

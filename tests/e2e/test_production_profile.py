@@ -83,6 +83,20 @@ async def drain_and_delete(name: str) -> list[str]:
         return bodies
 
 
+def production_bot_token(env: dict[str, str]) -> str:
+    """The bot's account as production makes it: with the backend's CLI, on the profile's database."""
+    account = subprocess.run(
+        [str(BACKEND_PYTHON), "-m", "backend", "create-user", "--role", "bot", "--username", "lotse-bot"],
+        cwd=REPO,
+        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "LOTSE_PROFILE": "production"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token: str = json.loads(account.stdout)["api_token"]
+    return token
+
+
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str]]:
     suffix = uuid.uuid4().hex[:8]
@@ -103,15 +117,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack
         "LOTSE_RABBITMQ_PASSWORD": "guest",
         "LOTSE_INSIGHTS_QUEUE": f"{TEST_QUEUE_PREFIX}insights-{suffix}",  # the stack's insights consumer
     }
-    account = subprocess.run(
-        [str(BACKEND_PYTHON), "-m", "backend", "create-user", "--role", "bot", "--username", "lotse-bot"],
-        cwd=REPO,
-        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "LOTSE_PROFILE": "production"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    env["LOTSE_BOT_API_TOKEN"] = json.loads(account.stdout)["api_token"]
+    env["LOTSE_BOT_API_TOKEN"] = production_bot_token(env)
     stack = Stack(var_dir=tmp_path_factory.mktemp("var-production"), ports=PORTS, profile="production", extra_env=env)
     try:
         stack.start()
