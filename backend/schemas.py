@@ -211,3 +211,13 @@ class Fact(Strict):
 
 class FactBatch(Strict):
     facts: Annotated[list[Fact], Field(max_length=MAX_FACTS_PER_CALL)]
+
+
+class ConsumerStatus(Strict):
+    """The insights consumer's own report (PUT /api/v1/insights/consumer-status): how far behind it is."""
+
+    source: Literal["rabbitmq", "sqlite"]
+    # events waiting: messages in the consumer's queue, or tracker rows not yet read
+    backlog: Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
+    last_event_at: AwareDatetime | None = None  # the time of the newest event it has read
+    reported_at: AwareDatetime  # the consumer's clock when it measured the backlog

@@ -6,7 +6,8 @@ Two runs over the same synthetic conversations (an intake with personal data, a 
   consumer (insights/rabbit.py), timed until every event is acknowledged;
 - sqlite: written to a tracker store `events` table, read by the embedded default's source
   (insights/tail.py), timed until the cursor reaches the last row.
-The facts go to the backend stand-in (tests/insights/backend_standin.py) unless `--backend-url` and
+The mapping's conversation state goes to a SQLite state store, as in the embedded default.
+The facts and the backlog reports go to the backend stand-in (tests/insights/backend_standin.py) unless `--backend-url` and
 `--token` name a real backend (then its speed is part of the figure).
 """
 
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from actions.insights import topic_insight  # noqa: E402
 from conversation_store.event_queue import queue_arguments  # noqa: E402
 from insights.mapping import EventMapper  # noqa: E402
+from insights.open_conversations import SQLITE_FILE, OpenConversations  # noqa: E402
 from insights.poster import FactPoster  # noqa: E402
 from insights.pump import Pump  # noqa: E402
 from insights.rabbit import QueueSettings, run_rabbit  # noqa: E402
@@ -101,7 +103,8 @@ async def main(arguments: argparse.Namespace) -> None:
     try:
         for source in ("rabbitmq", "sqlite"):
             with tempfile.TemporaryDirectory() as folder:
-                pump = Pump(EventMapper(SECRET), FactPoster(url, lambda: token), Status(source), Path(folder))
+                store = OpenConversations(f"sqlite:///{Path(folder) / SQLITE_FILE}")  # as `make run` keeps it
+                pump = Pump(EventMapper(SECRET), FactPoster(url, lambda: token), Status(source), Path(folder), store)
                 if source == "rabbitmq":
                     seconds = await bench_rabbitmq(events, pump)
                 else:

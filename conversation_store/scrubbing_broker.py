@@ -46,3 +46,11 @@ class ScrubbingPikaEventBroker(PikaEventBroker):
 
     def publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> None:
         super().publish(scrub_event(event, self._sender_key), headers)
+
+    def _publish_unpublished_messages(self, *_: Any, **__: Any) -> None:
+        """After a reconnect, the events that failed while RabbitMQ was away go out as they were kept:
+        already scrubbed. Rasa's version sends them through `publish`, which would scrub them again and
+        turn the sender's pseudonym into a pseudonym of the pseudonym: a consumer would count the
+        conversation's events after an outage as another conversation's (issue 17)."""
+        while self._unpublished_events:
+            super().publish(self._unpublished_events.popleft())

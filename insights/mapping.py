@@ -13,13 +13,15 @@ What each fact comes from:
 - human_requested: the `request_human` intent.
 Feedback is not in the stream: the channels post it (channels/feedback.py).
 
-The state of open conversations lives in memory: after a restart an intake that was open before it
-is not reported as abandoned (its start was counted)."""
+The state of each conversation (channel, language, persona, whether a session still awaits its first
+answer, the open intake and the question it is at) is kept in memory and, after every delivered batch,
+in insights/open_conversations.py: after a restart an intake opened before it is still reported as
+abandoned or completed. `changes()` hands over what the store must write."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from bot.text_scrubber import scrub
 from insights.facts import (
@@ -60,12 +62,22 @@ class Conversation:
     facts: List[Fact] = field(default_factory=list)
 
 
+Changes = Tuple[Dict[str, Conversation], Set[str]]  # conversations changed, conversations forgotten
+
+
 class EventMapper:
-    def __init__(self, secret: bytes, abandon_after: float = ABANDON_AFTER_SECONDS) -> None:
+    def __init__(
+        self,
+        secret: bytes,
+        abandon_after: float = ABANDON_AFTER_SECONDS,
+        restored: Optional[Dict[str, Conversation]] = None,
+    ) -> None:
         self._secret = secret
         self._abandon_after = abandon_after
-        self._conversations: Dict[str, Conversation] = {}
-        self.latest_timestamp = 0.0
+        self._conversations: Dict[str, Conversation] = dict(restored or {})
+        self._changed: Set[str] = set()
+        self._forgotten: Set[str] = set()
+        self.latest_timestamp = max((c.last_timestamp for c in self._conversations.values()), default=0.0)
 
     def map(self, event: Dict[str, Any]) -> List[Fact]:
         """The facts one event completes (often none)."""
@@ -74,6 +86,8 @@ class EventMapper:
             return []
         conversation = self._conversations.get(sender) or Conversation(float(timestamp))
         self._conversations[sender] = conversation
+        self._changed.add(sender)
+        self._forgotten.discard(sender)
         handler = _HANDLERS.get(str(event.get("event")))
         if handler:
             handler(self, sender, conversation, event)
@@ -91,9 +105,18 @@ class EventMapper:
                 self._abandon(sender, conversation, conversation.last_timestamp, "timeout")
                 facts += conversation.facts
                 conversation.facts = []
+                self._changed.add(sender)
             if idle >= FORGET_AFTER_SECONDS:
                 del self._conversations[sender]
+                self._changed.discard(sender)
+                self._forgotten.add(sender)
         return facts
+
+    def changes(self) -> Changes:
+        """The conversations changed and those forgotten since the last call (for the store)."""
+        changed = {sender: self._conversations[sender] for sender in self._changed}
+        forgotten, self._changed, self._forgotten = self._forgotten, set(), set()
+        return changed, forgotten
 
     @property
     def open_conversations(self) -> int:

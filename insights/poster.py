@@ -1,11 +1,12 @@
-"""Posting facts to the backend (POST /api/v1/insights/facts, docs/contracts.md) with the bot's token."""
+"""Posting facts to the backend (POST /api/v1/insights/facts, docs/contracts.md) and reporting the
+consumer's backlog (PUT /api/v1/insights/consumer-status), with the bot's token."""
 
 from __future__ import annotations
 
 import logging
 import os
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Dict, Sequence
 
 import httpx
 
@@ -13,6 +14,7 @@ from insights.facts import Fact
 
 logger = logging.getLogger(__name__)
 FACTS_PATH = "/api/v1/insights/facts"
+STATUS_PATH = "/api/v1/insights/consumer-status"
 MAX_FACTS_PER_POST = 500
 REFUSED = frozenset({400, 413, 422})  # 401/403 (a token problem) and 5xx are worth waiting out
 
@@ -47,12 +49,24 @@ class FactPoster:
             stored, duplicates = stored + posted.stored, duplicates + posted.duplicates
         return Posted(True, stored, duplicates)
 
+    async def report_status(self, report: Dict[str, Any]) -> bool:
+        """One try: the next report follows soon, and a missing one shows as stale on the health endpoint."""
+        try:
+            response = await self._client.put(STATUS_PATH, json=report, headers=self._headers())
+        except httpx.HTTPError as error:
+            logger.warning("insights: reporting the backlog failed (%s)", type(error).__name__)
+            return False
+        if not 200 <= response.status_code < 300:
+            logger.warning("insights: the backend answered %s to the backlog report", response.status_code)
+        return 200 <= response.status_code < 300
+
+    def _headers(self) -> Dict[str, str]:
+        return {"Authorization": f"Bearer {self._token()}"}
+
     async def _post_chunk(self, facts: Sequence[Fact]) -> Posted:
         body = {"facts": [fact.as_json() for fact in facts]}
         try:
-            response = await self._client.post(
-                FACTS_PATH, json=body, headers={"Authorization": f"Bearer {self._token()}"}
-            )
+            response = await self._client.post(FACTS_PATH, json=body, headers=self._headers())
         except httpx.HTTPError as error:
             logger.warning("insights: posting facts failed (%s)", type(error).__name__)
             return Posted(False)

@@ -1,6 +1,9 @@
 """Events → facts → backend, for either source: a batch counts as delivered (acknowledged, its
-cursor moved) only after the backend answered 2xx to its facts; until then the same facts are sent
-again, with a growing pause, so the mapping's state never runs ahead of what was stored."""
+cursor moved) only after the backend answered 2xx to its facts and the mapping's conversation state
+is stored (insights/open_conversations.py); until then the same facts are sent again, with a growing
+pause, so the mapping's state never runs ahead of what was stored.
+
+`publish_status` writes the status file and, every REPORT_SECONDS, reports the backlog to the backend."""
 
 from __future__ import annotations
 
@@ -8,21 +11,33 @@ import asyncio
 import logging
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Optional
 
 from insights.facts import Fact
 from insights.mapping import EventMapper
+from insights.open_conversations import OpenConversations
 from insights.poster import FactPoster, Posted
 from insights.status import Status
 
 logger = logging.getLogger(__name__)
 FIRST_RETRY_SECONDS = 1.0
 LONGEST_RETRY_SECONDS = 60.0
+REPORT_SECONDS = 30.0  # the backend calls the consumer stale after 3 minutes without a report
 
 
 class Pump:
-    def __init__(self, mapper: EventMapper, poster: FactPoster, status: Status, var_dir: Path) -> None:
+    def __init__(
+        self,
+        mapper: EventMapper,
+        poster: FactPoster,
+        status: Status,
+        var_dir: Path,
+        store: OpenConversations,
+        report_seconds: float = REPORT_SECONDS,
+    ) -> None:
         self.mapper, self.poster, self.status, self.var_dir = mapper, poster, status, var_dir
+        self.store, self.report_seconds = store, report_seconds
+        self._reported_at: Optional[float] = None
 
     async def deliver(self, events: Iterable[Dict[str, Any]]) -> None:
         """Maps the events and returns once their facts (and those of intakes gone idle) are stored."""
@@ -32,7 +47,18 @@ class Pump:
         # abandons nothing that was not idle then), on the wall clock once it has caught up.
         facts += self.mapper.expire(self.mapper.latest_timestamp if batch else time.time())
         await self.post_until_stored(facts)
+        await asyncio.to_thread(self.store.save, *self.mapper.changes())
         self.status.events += len(batch)
+        if self.mapper.latest_timestamp:
+            self.status.last_event_at = self.mapper.latest_timestamp
+
+    async def publish_status(self) -> None:
+        """The status file every time; the backend's report when REPORT_SECONDS have passed since the last."""
+        self.status.write(self.var_dir)
+        now = time.monotonic()
+        if self._reported_at is None or now - self._reported_at >= self.report_seconds:
+            self._reported_at = now
+            await self.poster.report_status(self.status.report())
 
     async def post_until_stored(self, facts: List[Fact]) -> None:
         pause = FIRST_RETRY_SECONDS

@@ -55,7 +55,7 @@ async def run_rabbit(pump: Pump, settings: QueueSettings, stop: asyncio.Event) -
             if batch:
                 await _acknowledge(batch)
             pump.status.backlog = await _backlog(channel, settings.queue) + inbox.qsize()
-            pump.status.write(pump.var_dir)
+            await pump.publish_status()
 
 
 async def _gather(inbox: "asyncio.Queue[AbstractIncomingMessage]") -> List[AbstractIncomingMessage]:

@@ -82,7 +82,7 @@ async def run_tail(pump: Pump, database: Path, sender_key: bytes, stop: asyncio.
             last_id = rows[-1][0]
             cursor.save(last_id)
         pump.status.backlog = count_rows_after(database, last_id)
-        pump.status.write(pump.var_dir)
+        await pump.publish_status()
         if len(rows) < BATCH:
             try:
                 await asyncio.wait_for(stop.wait(), POLL_SECONDS)

@@ -38,7 +38,20 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         {"error": _object({"code": _text(), "message": _text(), "details": {"type": "array"}})},
     ),
     "Health": _object(
-        {"status": _text(), "database": _text(), "insights": _object({"last_fact_at": _text(nullable=True)})}
+        {
+            "status": _text(),
+            "database": _text(),
+            "insights": _object(
+                {
+                    "last_fact_at": _text(nullable=True),
+                    "consumer": {"type": "string", "enum": ["reporting", "stale", "never_reported"]},
+                    "source": _text(nullable=True),
+                    "backlog": {"type": "integer", "nullable": True},
+                    "last_event_at": _text(nullable=True),
+                    "consumer_reported_at": _text(nullable=True),
+                }
+            ),
+        }
     ),
     "Ticket": _object(
         {
@@ -93,6 +106,7 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "CreatedUser": _object(_USER | {"password": _text(), "api_token": _text()}),
     "TokensRevoked": _object({"username": _text(), "revoked": {"type": "integer"}}),
     "FactsStored": _object({"stored": {"type": "integer"}, "duplicates": {"type": "integer"}}),
+    "ConsumerStatusRecorded": _object({"recorded": {"type": "boolean"}}),
     "ErasureOutcome": _object(
         {
             "erased": {"type": "array", "items": _text()},

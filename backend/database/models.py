@@ -256,3 +256,15 @@ class InsightFact(Base):
     text: Mapped[str | None] = mapped_column(String(300))
     knowledge_version: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class InsightConsumerReport(Base):
+    """The latest report of the insights consumer of each source (the backend never reads the queue itself)."""
+
+    __tablename__ = "insight_consumer_reports"
+
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    backlog: Mapped[int]
+    last_event_at: Mapped[datetime | None]
+    measured_at: Mapped[datetime]  # the consumer's clock
+    received_at: Mapped[datetime]  # the backend's clock: staleness is judged on it

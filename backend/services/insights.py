@@ -12,12 +12,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.database.engine import Sessions
-from backend.database.models import InsightFact
+from backend.database.models import InsightConsumerReport, InsightFact
 from backend.domain.insights import INTAKE_QUESTIONS, NO_PROSPECT, FactKind
 from backend.domain.personal_text import kept_text
 from backend.domain.text_groups import TextGroup, group_texts
-from backend.schemas import Fact
+from backend.schemas import ConsumerStatus, Fact
 
+CONSUMER_STALE_AFTER = timedelta(minutes=3)  # the consumer reports every 30 s at the latest
 TOP_TOPICS = 10
 TOP_GAPS = 10
 GAP_DAYS = 7  # the unanswered questions "of the week": the last seven days
@@ -54,6 +55,34 @@ async def store_facts(session: AsyncSession, facts: list[Fact], now: datetime) -
 async def last_fact_at(session: AsyncSession) -> datetime | None:
     latest: datetime | None = await session.scalar(select(func.max(InsightFact.received_at)))
     return latest
+
+
+async def record_consumer_status(session: AsyncSession, status: ConsumerStatus, now: datetime) -> None:
+    """Keeps the latest report of the source's consumer (one row per source)."""
+    report = await session.get(InsightConsumerReport, status.source)
+    if report is None:
+        report = InsightConsumerReport(source=status.source)
+        session.add(report)
+    report.backlog, report.last_event_at = status.backlog, status.last_event_at
+    report.measured_at, report.received_at = status.reported_at, now
+
+
+@dataclass(frozen=True)
+class ConsumerHealth:
+    source: str | None = None
+    backlog: int | None = None
+    last_event_at: datetime | None = None
+    reported_at: datetime | None = None
+    state: str = "never_reported"  # "reporting", "stale" (no report for CONSUMER_STALE_AFTER), "never_reported"
+
+
+async def consumer_health(session: AsyncSession, now: datetime) -> ConsumerHealth:
+    """The most recently received report; stale when it is older than CONSUMER_STALE_AFTER."""
+    latest = await session.scalar(select(InsightConsumerReport).order_by(InsightConsumerReport.received_at.desc()))
+    if latest is None:
+        return ConsumerHealth()
+    state = "stale" if now - latest.received_at > CONSUMER_STALE_AFTER else "reporting"
+    return ConsumerHealth(latest.source, latest.backlog, latest.last_event_at, latest.received_at, state)
 
 
 async def purge_old_facts(sessions: Sessions, today: date, retention_days: int) -> int:

@@ -29,6 +29,7 @@ POSTGRES_SERVER = os.environ.get("LOTSE_TEST_POSTGRES_SERVER", "postgres@127.0.0
 POSTGRES_ADMIN_URL = f"postgresql://{POSTGRES_SERVER}/postgres"
 TABLES_CHILDREN_FIRST = (
     "insight_facts",
+    "insight_consumer_reports",
     "status_notices",
     "deliveries",
     "forwarding_packages",

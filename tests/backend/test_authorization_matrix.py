@@ -126,6 +126,10 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[int, int]]] = {
     ("POST", "api/v1/insights/facts"): _same(
         {"bot": 202, "hwk": 403, "hwk_admin": 403, "zentralstelle": 403, "zentralstelle_admin": 403}
     ),
+    # the same consumer's backlog, shown on the public health endpoint
+    ("PUT", "api/v1/insights/consumer-status"): _same(
+        {"bot": 200, "hwk": 403, "hwk_admin": 403, "zentralstelle": 403, "zentralstelle_admin": 403}
+    ),
 }
 
 
@@ -262,6 +266,7 @@ def _body(method: str, path: str, caller: str, world: World) -> dict[str, Any] |
             ]
         },
         "api/v1/erasure-requests": {"references": [world.reference()]},
+        "api/v1/insights/consumer-status": {"source": "sqlite", "backlog": 0, "reported_at": "2026-11-26T09:00:00Z"},
     }
     return bodies.get(path) if method in ("POST", "PUT") else None
 

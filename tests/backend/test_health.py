@@ -1,11 +1,20 @@
 from backend_harness import Api
 
+NO_INSIGHTS_YET = {
+    "last_fact_at": None,
+    "consumer": "never_reported",
+    "source": None,
+    "backlog": None,
+    "last_event_at": None,
+    "consumer_reported_at": None,
+}
+
 
 async def test_health_answers_ok_json_without_a_token(api: Api) -> None:
     assert await api.call("", "GET", "/api/v1/health", 200) == {
         "status": "ok",
         "database": "ok",
-        "insights": {"last_fact_at": None},
+        "insights": NO_INSIGHTS_YET,
     }
 
 

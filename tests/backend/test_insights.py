@@ -12,10 +12,11 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from backend_harness import Api
+from backend_harness import Api, FakeClock
 from sanic import Sanic
 from sqlalchemy import select
 from staff_ui import log_in, user_with_password
+from test_health import NO_INSIGHTS_YET
 from test_staff_labels import code_patterns
 
 from backend.database.models import InsightFact
@@ -50,7 +51,7 @@ async def stored_facts(app: Sanic) -> list[InsightFact]:
 
 
 async def test_facts_are_stored_once_and_a_repeated_id_counts_as_a_duplicate(api: Api, app: Sanic) -> None:
-    assert (await api.call("", "GET", "/api/v1/health", 200))["insights"] == {"last_fact_at": None}
+    assert (await api.call("", "GET", "/api/v1/health", 200))["insights"]["last_fact_at"] is None
     first = fact("conversation_started")
     batch = [first, fact("topic_asked", topic="fee_procedure", result="answered"), first]
     assert await report(api, batch) == {"stored": 2, "duplicates": 1}
@@ -133,6 +134,77 @@ def test_the_scrub_keeps_plain_questions() -> None:
         assert kept_text(text) == text
     assert kept_text("  zwei   Leerzeichen \n") == "zwei Leerzeichen"
     assert kept_text("   ") is None
+
+
+# ---------------------------------------------------------------- the consumer's backlog on the health endpoint
+
+CONSUMER_STATUS = "/api/v1/insights/consumer-status"
+
+
+def consumer_status(source: str = "rabbitmq", backlog: int = 17, **fields: Any) -> dict[str, Any]:
+    return {
+        "source": source,
+        "backlog": backlog,
+        "last_event_at": "2026-11-26T08:59:30+00:00",
+        "reported_at": "2026-11-26T08:59:58+00:00",
+    } | fields
+
+
+async def insights_health(api: Api) -> dict[str, Any]:
+    health: dict[str, Any] = (await api.call("", "GET", "/api/v1/health", 200))["insights"]
+    return health
+
+
+async def test_the_health_endpoint_shows_the_consumers_backlog_and_when_it_goes_stale(
+    api: Api, clock: FakeClock
+) -> None:
+    assert await insights_health(api) == NO_INSIGHTS_YET
+    assert await api.call("bot", "PUT", CONSUMER_STATUS, 200, json=consumer_status()) == {"recorded": True}
+    health = await insights_health(api)
+    assert (health["consumer"], health["source"], health["backlog"]) == ("reporting", "rabbitmq", 17)
+    assert health["last_event_at"].startswith("2026-11-26T08:59:30")
+    assert health["consumer_reported_at"].startswith("2026-11-26T09:00:00")  # the backend's clock
+
+    clock.advance(minutes=2)
+    await api.call("bot", "PUT", CONSUMER_STATUS, 200, json=consumer_status(backlog=0, last_event_at=None))
+    health = await insights_health(api)
+    assert (health["consumer"], health["backlog"], health["last_event_at"]) == ("reporting", 0, None)
+
+    clock.advance(minutes=3, seconds=1)  # no report for longer than the consumer's interval allows
+    health = await insights_health(api)
+    assert (health["consumer"], health["backlog"]) == ("stale", 0)
+    assert health["consumer_reported_at"].startswith("2026-11-26T09:02:00")
+
+
+async def test_the_latest_consumer_is_shown_when_the_source_changes(api: Api, clock: FakeClock) -> None:
+    await api.call("bot", "PUT", CONSUMER_STATUS, 200, json=consumer_status("sqlite", 3))
+    clock.advance(seconds=30)
+    await api.call("bot", "PUT", CONSUMER_STATUS, 200, json=consumer_status("rabbitmq", 5))
+    health = await insights_health(api)
+    assert (health["source"], health["backlog"], health["consumer"]) == ("rabbitmq", 5, "reporting")
+
+
+BAD_STATUSES = {
+    "unknown source": consumer_status(source="kafka"),
+    "negative backlog": consumer_status(backlog=-1),
+    "backlog as text": consumer_status(backlog="17"),
+    "time without zone": consumer_status(reported_at="2026-11-26T08:59:58"),
+    "unknown field": consumer_status(queue="lotse-insights"),
+    "no report time": {"source": "rabbitmq", "backlog": 1},
+}
+
+
+@pytest.mark.parametrize("problem", sorted(BAD_STATUSES))
+async def test_a_malformed_consumer_status_is_refused(api: Api, problem: str) -> None:
+    answer = await api.call("bot", "PUT", CONSUMER_STATUS, 422, json=BAD_STATUSES[problem])
+    assert answer["error"]["code"] == "validation_failed"
+    assert (await insights_health(api))["consumer"] == "never_reported"
+
+
+@pytest.mark.parametrize("caller, expect", [("", 401), ("hwk", 403), ("hwk_admin", 403), ("zentralstelle", 403)])
+async def test_only_the_bot_reports_the_consumer_status(api: Api, caller: str, expect: int) -> None:
+    await api.call(caller, "PUT", CONSUMER_STATUS, expect, json=consumer_status())
+    assert (await insights_health(api))["consumer"] == "never_reported"
 
 
 # ---------------------------------------------------------------- retention

@@ -4,6 +4,7 @@ import json
 
 import httpx
 from backend_process import serving
+from test_health import NO_INSIGHTS_YET
 from ticket_bodies import FULL_BODY
 
 from backend.settings import Settings
@@ -12,7 +13,7 @@ from backend.settings import Settings
 def test_serve_migrates_writes_credentials_and_accepts_the_bot(settings: Settings) -> None:
     with serving(settings) as (server, health):
         base = f"{server}/api/v1"
-        assert health.json() == {"status": "ok", "database": "ok", "insights": {"last_fact_at": None}}
+        assert health.json() == {"status": "ok", "database": "ok", "insights": NO_INSIGHTS_YET}
         credentials = json.loads(settings.credentials_file.read_text())
         bot = {"Authorization": f"Bearer {credentials['bot']['api_token']}"}
         created = httpx.post(f"{base}/tickets", json=FULL_BODY, headers=bot, timeout=10)

@@ -29,6 +29,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
+from conversation_store.scrubbing import pseudonym, scrub_event
 from conversation_store.scrubbing_broker import ScrubbingPikaEventBroker, queue_arguments
 
 REPO = Path(__file__).resolve().parents[2]
@@ -169,3 +170,26 @@ async def test_a_configured_queue_has_a_ttl_and_a_length_limit(consumer: aio_pik
             channel = await cleanup.channel()
             await channel.queue_delete(name)
             await channel.exchange_delete(exchange)
+
+
+async def test_events_kept_during_an_outage_are_sent_once_scrubbed(consumer: aio_pika.abc.AbstractChannel) -> None:
+    """Rasa keeps the (already scrubbed) events that failed while RabbitMQ was away and sends them after the
+    reconnect; scrubbed twice, their sender would be another conversation's (tests/e2e/test_insights_broker_restart.py
+    runs the real outage)."""
+    exchange = f"lotse-test-events-{uuid.uuid4().hex}"
+    broker = ScrubbingPikaEventBroker("127.0.0.1", "guest", "guest", exchange_name=exchange, sender_key="key")
+    await broker.connect()
+    try:
+        queue = await consumer.declare_queue(exclusive=True, arguments=queue_arguments(60_000, 1_000))
+        await queue.bind(exchange)
+        event = UserUttered(f"Ich bin {NAME}", timestamp=1.0).as_dict()
+        broker.publish({**event, "sender_id": SENDER})
+        broker._unpublished_events.append(scrub_event({**event, "sender_id": SENDER}, b"key"))  # as a failed one
+        broker._publish_unpublished_messages()  # what the reconnect calls
+        bodies = await read_all(queue, 2)
+    finally:
+        await broker.close()
+        await consumer.exchange_delete(exchange)
+    senders = [json.loads(body)["sender_id"] for body in bodies]
+    assert senders == [pseudonym(SENDER, b"key")] * 2
+    assert not [body for body in bodies if NAME.encode() in body]

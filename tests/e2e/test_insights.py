@@ -78,7 +78,7 @@ def test_no_fact_of_a_real_intake_holds_its_personal_data(stack: Stack, conversa
     assert "/feedback" not in raw and "Gebühr? " not in raw  # the 👎 and its line never became a dialogue turn
 
 
-def test_the_stacks_consumer_reports_its_backlog(stack: Stack, conversation: Conversation) -> None:
+def test_the_stacks_consumer_reports_its_backlog(stack: Stack, conversation: Conversation, backend_url: str) -> None:
     status_file = stack.var_dir / STATUS_FILE
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not status_file.exists():
@@ -86,6 +86,9 @@ def test_the_stacks_consumer_reports_its_backlog(stack: Stack, conversation: Con
     status: Dict[str, Any] = json.loads(status_file.read_text())
     assert status["source"] == "sqlite" and isinstance(status["backlog"], int)
     assert time.time() - status["updated_at"] < 30
+    insights = httpx.get(f"{backend_url}/api/v1/health", timeout=10).json()["insights"]  # the consumer's report
+    assert (insights["consumer"], insights["source"]) == ("reporting", "sqlite")
+    assert isinstance(insights["backlog"], int) and insights["consumer_reported_at"] is not None
 
 
 def backend_facts(stack: Stack) -> List[Dict[str, Any]]:

@@ -87,6 +87,20 @@ async def drain_and_delete(name: str) -> list[str]:
         return bodies
 
 
+def production_bot_token(env: dict[str, str]) -> str:
+    """The bot's account as production makes it: with the backend's CLI, on the profile's database."""
+    account = subprocess.run(
+        [str(BACKEND_PYTHON), "-m", "backend", "create-user", "--role", "bot", "--username", "lotse-bot"],
+        cwd=REPO,
+        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "LOTSE_PROFILE": "production"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token: str = json.loads(account.stdout)["api_token"]
+    return token
+
+
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str]]:
     suffix = uuid.uuid4().hex[:8]
@@ -109,15 +123,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack
         "LOTSE_INSIGHTS_QUEUE": f"{TEST_QUEUE_PREFIX}insights-{suffix}",  # the stack's insights consumer
         "LOTSE_BOT_STATE_URL": f"postgresql://postgres@127.0.0.1:5432/{state_db}",
     }
-    account = subprocess.run(
-        [str(BACKEND_PYTHON), "-m", "backend", "create-user", "--role", "bot", "--username", "lotse-bot"],
-        cwd=REPO,
-        env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "LOTSE_PROFILE": "production"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    env["LOTSE_BOT_API_TOKEN"] = json.loads(account.stdout)["api_token"]
+    env["LOTSE_BOT_API_TOKEN"] = production_bot_token(env)
     stack = Stack(var_dir=tmp_path_factory.mktemp("var-production"), ports=PORTS, profile="production", extra_env=env)
     try:
         stack.start()
@@ -200,6 +206,9 @@ def test_the_insights_consumer_reports_its_backlog_and_stores_facts_without_pers
     assert {"conversation_started", "topic_asked", "intake_started", "intake_completed"} <= {kind for kind, _ in rows}
     leaked = [row for _, row in rows if any(value in row for value in PERSONAL)]
     assert not leaked
+    insights = httpx.get(f"http://127.0.0.1:{PORTS.backend}/api/v1/health", timeout=10).json()["insights"]
+    assert (insights["consumer"], insights["source"]) == ("reporting", "rabbitmq")
+    assert isinstance(insights["backlog"], int)
 
 
 def post_notice(stack: Stack, event_id: str, reference: str, status: str) -> dict:

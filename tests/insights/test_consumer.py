@@ -1,5 +1,6 @@
 """The consumer's shell against a stand-in backend: posting, retry until stored, the SQLite source with
-its cursor, the RabbitMQ source (a throw-away exchange and queue on the local RabbitMQ), the status file."""
+its cursor, the RabbitMQ source (a throw-away exchange and queue on the local RabbitMQ), the status file
+and the backlog reports to the backend."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlite3
 import subprocess
 import uuid
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import AsyncIterator, List
 
@@ -16,6 +18,7 @@ import aio_pika
 import pytest
 
 from insights.mapping import EventMapper
+from insights.open_conversations import SQLITE_FILE, OpenConversations
 from insights.poster import FactPoster
 from insights.pump import Pump
 from insights.rabbit import QueueSettings, run_rabbit
@@ -34,8 +37,10 @@ async def backend() -> AsyncIterator[FactsStandin]:
     await standin.stop()
 
 
-def pump_for(backend: FactsStandin, var_dir: Path, source: str) -> Pump:
-    return Pump(EventMapper(SECRET), FactPoster(backend.url, lambda: TOKEN), Status(source), var_dir)
+def pump_for(backend: FactsStandin, var_dir: Path, source: str, report_seconds: float = 30) -> Pump:
+    store = OpenConversations(f"sqlite:///{var_dir / SQLITE_FILE}")
+    poster = FactPoster(backend.url, lambda: TOKEN)
+    return Pump(EventMapper(SECRET), poster, Status(source), var_dir, store, report_seconds)
 
 
 async def test_facts_are_posted_again_until_the_backend_stores_them(backend: FactsStandin, tmp_path: Path) -> None:
@@ -120,6 +125,49 @@ async def test_the_sqlite_source_reads_the_tracker_store_once_and_keeps_its_curs
     stop.set()
     await asyncio.wait_for(task, 10)
     assert backend.requests == requests
+
+
+def conversations(count: int) -> List[dict]:
+    events: List[dict] = []
+    for number in range(count):
+        conversation = intake_with_personal_data()
+        events += [{**event, "sender_id": f"employer-{number}"} for event in conversation.events]
+    return events
+
+
+async def test_the_sqlite_source_reports_its_backlog_to_the_backend(backend: FactsStandin, tmp_path: Path) -> None:
+    database = tmp_path / "conversations.sqlite3"
+    events = conversations(40)  # 1200 rows: more than two batches of BATCH (500)
+    assert 1000 < len(events) < 1500
+    write_events(tracker_store(database), events)
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        run_tail(pump_for(backend, tmp_path, "sqlite", report_seconds=0), database, SECRET, stop)
+    )
+    await wait_for(lambda: len(backend.reports) >= 3)
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    backlogs = [report["backlog"] for report in backend.reports]
+    assert backlogs[:3] == [len(events) - 500, len(events) - 1000, 0]
+    assert {report["source"] for report in backend.reports} == {"sqlite"}
+    newest = max(event["timestamp"] for event in events)
+    assert backend.reports[-1]["last_event_at"] == datetime.fromtimestamp(newest, timezone.utc).isoformat()
+
+
+async def test_backlog_reports_are_spaced_and_a_failed_one_does_not_stop_the_stream(
+    backend: FactsStandin, tmp_path: Path
+) -> None:
+    pump = pump_for(backend, tmp_path, "sqlite", report_seconds=3600)
+    for _ in range(3):
+        await pump.publish_status()
+    assert len(backend.reports) == 1  # the first at once, the next after report_seconds
+    refused = pump_for(backend, tmp_path, "sqlite")
+    refused.poster = FactPoster(backend.url, lambda: "wrong")
+    await refused.publish_status()  # 401: logged, no exception
+    down = pump_for(backend, tmp_path, "sqlite")
+    down.poster = FactPoster("http://127.0.0.1:9", lambda: TOKEN)
+    await down.publish_status()  # nobody listens: logged, no exception
+    assert len(backend.reports) == 1 and json.loads((tmp_path / STATUS_FILE).read_text())["source"] == "sqlite"
 
 
 async def publish(settings: QueueSettings, events: List[dict]) -> None:
