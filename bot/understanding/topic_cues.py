@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.understanding.reading import asks_to_register_a_case, fold
 
@@ -36,11 +37,41 @@ def cue_table() -> dict[str, tuple[re.Pattern[str], ...]]:
     return {intent: tuple(re.compile(p) for p in patterns) for intent, patterns in document["cues"].items()}
 
 
+_PLAIN_WORD = _WORD = re.compile(r"[a-z]+")
+FUZZY_MIN_LENGTH = 5  # shorter cue words ("kind", "alt") would match too many typos of other words
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> dict[str, frozenset[str]]:
+    """Each intent's cues that are one plain word or word stem ("vollmacht", "touris"), for typo matching."""
+    return {
+        intent: frozenset(
+            alternative
+            for pattern in patterns
+            for alternative in pattern.pattern.split("|")
+            if _PLAIN_WORD.fullmatch(alternative) and len(alternative) >= FUZZY_MIN_LENGTH
+        )
+        for intent, patterns in cue_table().items()
+    }
+
+
+def _near(stem: str, word: str) -> bool:
+    """A word that starts with the stem but for one swapped, dropped, added or wrong letter."""
+    return any(
+        DamerauLevenshtein.distance(stem, word[: len(stem) + extra]) <= 1 for extra in (-1, 0, 1) if len(word) >= 4
+    )
+
+
 def names_its_subject(intent: str, message: str) -> bool:
-    """True unless the intent is listed and the message names none of its cues."""
+    """True unless the intent is listed and the message names none of its cues, not even with a typo."""
     cues = cue_table().get(intent)
+    if cues is None:
+        return True
     folded = fold(message)
-    return cues is None or any(cue.search(folded) for cue in cues)
+    if any(cue.search(folded) for cue in cues):
+        return True
+    words = _WORD.findall(folded)
+    return any(_near(stem, word) for stem in cue_words()[intent] for word in words)
 
 
 def rerank(message: str, ranking: list[Ranked]) -> list[Ranked]:

@@ -35,6 +35,9 @@ def test_every_training_example_of_a_listed_topic_names_its_subject() -> None:
         ("The BA refused approval, what now?", "ask_refusal_remedy", True),
         ("Is the pre-approval the same as a visa?", "ask_refusal_remedy", False),
         ("Ueber 45 - gilt die Regel?", "ask_age_rule", True),  # umlauts written as ue
+        ("Die Vorabzustimung wurde abgelhent, was nun?", "ask_refusal_remedy", True),  # letters swapped
+        ("bitte den fall anmleden", "start_intake", True),
+        ("Can the worker travel with the pre-approval?", "ask_refusal_remedy", False),
     ],
 )
 def test_a_listed_topic_is_named_only_by_its_cues(message: str, intent: str, named: bool) -> None:
