@@ -52,11 +52,10 @@ from stack import Ports, Stack  # noqa: E402
 from bot.language import count_words, detect  # noqa: E402
 
 # The gate of `make test` (issue 13, R2 and R3): the ONE place to change it. The issue asks for 0.85 (goal
-# 0.95). With the honest oracles (2026-12-06, session 4: a reply on another topic no longer passes) the bot
-# reaches 0.656 (de) / 0.664 (en) on the held-out split (0.578 / 0.594 before this session's fixes; the
-# loose oracles had said 0.695 / 0.703 for those same replies), so the gate stands just below; raise it
-# with every gain.
-MIN_SHARE_RIGHT = 0.63
+# 0.95). Held-out with the honest oracles: 0.664 (de) / 0.672 (en) at the start of session 5, then 0.758 / 0.742
+# (2026-12-06 14:12, topic cue gate, special cases, titles; DIET 2x256): the gate stands about three questions
+# below the lower figure; raise it with every gain.
+MIN_SHARE_RIGHT = 0.72
 MIN_TYPO_RATIO = 0.90
 
 REPORT_DIR = REPO / "reports" / "answers"
