@@ -29,6 +29,7 @@ class Subject:
     triggers: tuple[re.Pattern[str], ...]
     texts: dict[str, str]
     alongside: bool  # the topic's own answer still follows (a complaint is about something)
+    case_work: bool  # a case check or intake asked with it may still go ahead
 
     def found_in(self, folded: str) -> bool:
         return any(trigger.search(folded) for trigger in self.triggers)
@@ -50,15 +51,26 @@ def subjects() -> tuple[Subject, ...]:
             triggers=tuple(re.compile(rf"(?<![\w-]){pattern}") for pattern in raw["triggers"]),
             texts={language: " ".join(str(raw[language]).split()) for language in ("de", "en")},
             alongside=bool(raw.get("alongside", False)),
+            case_work=bool(raw.get("case_work", False)),
         )
         for name, raw in document["subjects"].items()
     )
 
 
+def subjects_in(message: str) -> list[Subject]:
+    folded = fold(message)
+    return [subject for subject in subjects() if subject.found_in(folded)][:MOST_SUBJECTS]
+
+
+def takes_the_case_out(message: str) -> bool:
+    """True when a subject of the message puts it outside the procedure: its referral answers alone and no
+    case check or intake can help."""
+    return any(not (subject.alongside or subject.case_work) for subject in subjects_in(message))
+
+
 def referral_for(message: str, language: str, day: date) -> Referral | None:
     """The referrals a message needs, in the user's language; None for a question inside the remit."""
-    folded = fold(message)
-    found = [subject for subject in subjects() if subject.found_in(folded)][:MOST_SUBJECTS]
+    found = subjects_in(message)
     if not found:
         return None
     paragraphs = tuple(render_text(subject.texts, language, day).text for subject in found)

@@ -17,6 +17,7 @@ import yaml
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.understanding.reading import asks_to_register_a_case, fold
+from bot.understanding.referrals import takes_the_case_out
 
 CUES_FILE = Path(__file__).with_name("topic_cues.yml")
 # A demoted intent keeps this share of its confidence, so it stays last in the ranking and below every
@@ -80,9 +81,17 @@ def rerank(message: str, ranking: list[Ranked]) -> list[Ranked]:
     if message.startswith("/"):
         return ranking  # a button's payload names its intent
     ranking = _first_of_each([_intake_for_a_case(message, entry) for entry in ranking])
-    kept = [entry for entry in ranking if names_its_subject(entry.name, message)]
-    demoted = [Ranked(e.name, e.confidence * DEMOTED_SHARE) for e in ranking if not names_its_subject(e.name, message)]
-    return kept + demoted
+    no_case = takes_the_case_out(message)  # "my cousin has a Duldung, can we hire him?": its referral, no case work
+    takes = [
+        entry
+        for entry in ranking
+        if names_its_subject(entry.name, message) and not (no_case and entry.name in CASE_WORK)
+    ]
+    demoted = [Ranked(e.name, e.confidence * DEMOTED_SHARE) for e in ranking if e not in takes]
+    return takes + demoted
+
+
+CASE_WORK = frozenset({PATH_FINDER, INTAKE})
 
 
 def _first_of_each(ranking: list[Ranked]) -> list[Ranked]:

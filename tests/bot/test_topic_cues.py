@@ -73,3 +73,16 @@ def test_the_gate_changes_intent_and_ranking_together() -> None:
     TopicCueGate().process([message])
     assert message.get(INTENT) == {"name": ELIGIBILITY, "confidence": 0.15}
     assert [entry["name"] for entry in message.get(INTENT_RANKING_KEY)] == [ELIGIBILITY, WORKER_IN_GERMANY]
+
+
+@pytest.mark.parametrize(
+    ("message", "first"),
+    [
+        ("My cousin has a Duldung, can we hire him?", "out_of_scope"),  # asylum: its referral, no case check
+        ("Wir brauchen Saisonkräfte für die Spargelernte, bitte legen Sie einen Fall an.", "out_of_scope"),
+        ("Wir wollen einen Fall für eine Pflegekraft aus der Ukraine anlegen.", "start_intake"),  # may still be a case
+    ],
+)
+def test_a_case_outside_the_procedure_gets_its_referral_not_the_case_check(message: str, first: str) -> None:
+    ranking = [Ranked("start_pathfinder", 0.7), Ranked("start_intake", 0.2), Ranked("out_of_scope", 0.1)]
+    assert rerank(message, ranking)[0].name == first
