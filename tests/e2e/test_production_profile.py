@@ -122,6 +122,8 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack
         "LOTSE_RABBITMQ_PASSWORD": "guest",
         "LOTSE_INSIGHTS_QUEUE": f"{TEST_QUEUE_PREFIX}insights-{suffix}",  # the stack's insights consumer
         "LOTSE_BOT_STATE_URL": f"postgresql://postgres@127.0.0.1:5432/{state_db}",
+        # every test of this module talks from 127.0.0.1 to one stack: three intakes exceed 30 messages a minute
+        "LOTSE_MESSAGE_RATE": "100000/minute",
     }
     env["LOTSE_BOT_API_TOKEN"] = production_bot_token(env)
     stack = Stack(var_dir=tmp_path_factory.mktemp("var-production"), ports=PORTS, profile="production", extra_env=env)
