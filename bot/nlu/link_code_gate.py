@@ -4,33 +4,20 @@ made only of digits are left alone, so a phone number in groups of four is never
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.candidate_link import Found, find_link_code
-from bot.nlu.chosen_intent import choose_intent
+from bot.nlu.chosen_intent import StatelessGate, choose_intent
 
 LINK_INTENT = "link_case"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class LinkCodeGate(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LinkCodeGate:
-        return cls()
-
+class LinkCodeGate(StatelessGate):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if holds_link_code(message.get(TEXT)):

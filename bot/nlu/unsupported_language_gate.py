@@ -3,31 +3,18 @@ fallback action can answer (in German and English) that only these two are suppo
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import LANGUAGE_DETECTION, Detection, is_foreign
-from bot.nlu.chosen_intent import choose_intent
+from bot.nlu.chosen_intent import StatelessGate, choose_intent
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class UnsupportedLanguageGate(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> UnsupportedLanguageGate:
-        return cls()
-
+class UnsupportedLanguageGate(StatelessGate):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if self._is_foreign(message):
