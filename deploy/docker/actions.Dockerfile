@@ -16,6 +16,8 @@ RUN if [ -n "$HOST_CA" ]; then export PIP_CERT="$HOST_CA"; fi; \
     python3 -m venv /opt/venv && pip install --no-deps -r requirements/rasa.lock
 ENV HOME=/tmp/lotse LOTSE_VAR_DIR=/tmp/lotse LOTSE_ACTION_HOST=0.0.0.0 PYTHONPATH=/app
 COPY bot/ bot/
+# the NLU examples are read at run time too: the clarifying fallback's topic index, the text scrubber's vocabulary
+COPY data/nlu/ data/nlu/
 COPY actions/ actions/
 COPY state_store/ state_store/
 COPY settings/ settings/

@@ -18,14 +18,19 @@ RUN if [ -n "$HOST_CA" ]; then export PIP_CERT="$HOST_CA"; fi; \
 ENV HOME=/tmp/lotse LOTSE_VAR_DIR=/tmp/lotse PYTHONPATH=/app \
     RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 COPY bot/ bot/
+# the NLU examples are read at run time too: the clarifying fallback's topic index, the text scrubber's vocabulary
+COPY data/nlu/ data/nlu/
 COPY channels/ channels/
 COPY conversation_store/ conversation_store/
+COPY insights/ insights/
+# the feedback facts that the channels post take the bot's backend token from actions/settings.py
+COPY actions/ actions/
 COPY state_store/ state_store/
 COPY settings/ settings/
 COPY scripts/stack.py scripts/nginx_config.py scripts/local_services.py scripts/
 COPY deploy/docker/rasa-start.sh deploy/docker/rasa-start.sh
 COPY credentials.yml endpoints.yml endpoints.production.yml config.yml domain.yml ./
-RUN python -m compileall -q bot channels conversation_store state_store scripts >/dev/null
+RUN python -m compileall -q bot actions channels conversation_store insights state_store scripts >/dev/null
 COPY models/lotse.tar.gz models/lotse.tar.gz
 USER 10001:10001
 EXPOSE 5005
