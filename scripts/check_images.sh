@@ -66,6 +66,19 @@ healthy() {  # name seconds: its HEALTHCHECK passes within that time, as user 10
   return 1
 }
 
+imports() {  # name package...: every module of these packages imports inside (a directory the Dockerfile forgot)
+  local name=$1
+  shift
+  "${PODMAN[@]}" exec "lotse-check-$name" python -W ignore -c '
+import importlib, pkgutil, sys
+for package in sys.argv[1:]:
+    for module in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+        if not module.name.endswith(".__main__"):
+            importlib.import_module(module.name)' "$@" >/dev/null 2>&1 && return 0
+  echo "lotse-$name: not every module of $* imports inside the image"
+  return 1
+}
+
 stop() { for name in "$@"; do "${PODMAN[@]}" rm -f -t 0 "lotse-check-$name" >/dev/null 2>&1 || true; done; }
 trap 'stop rasa actions backend web' EXIT  # also when a build fails (set -e)
 
@@ -89,7 +102,7 @@ fi
 secret=(LOTSE_ACTION_SECRET=image-check)
 build actions "$PYTHON310_BASE"
 start actions none "${secret[@]}"
-healthy actions 120 || failed=1
+healthy actions 120 && imports actions actions bot state_store || failed=1
 if [ ! -f models/lotse.tar.gz ]; then
   echo "lotse-rasa: NOT BUILT: it carries the trained model, and models/lotse.tar.gz is missing (make model)"
   exit 1
@@ -99,7 +112,7 @@ build rasa "$PYTHON310_BASE"
 # ones need PostgreSQL, Redis and RabbitMQ, which this check does not start
 start rasa container:lotse-check-actions "${secret[@]}" LOTSE_ENDPOINTS=endpoints.yml \
   LOTSE_ACTION_URL=http://127.0.0.1:5055/webhook
-if healthy rasa 600; then
+if healthy rasa 600 && imports rasa bot actions channels conversation_store insights state_store; then
   # a topic answer comes from the action server (action_answer_topic): without it the reply is empty
   question='Was kostet das beschleunigte Fachkräfteverfahren?'
   if answer=$("${PODMAN[@]}" exec lotse-check-rasa python -c '
