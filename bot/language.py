@@ -53,7 +53,7 @@ class LanguagePolicy:
 
     min_words: int = 4
     min_confidence: float = 0.9
-    initial_min_confidence: float = 0.7  # a new conversation has no language to keep
+    initial_min_confidence: float = 0.6  # a new conversation has no language to keep
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "LanguagePolicy":

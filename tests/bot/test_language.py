@@ -108,8 +108,14 @@ def test_new_conversation_without_channel_language_is_detected(text: str, langua
 
 
 def test_unsure_first_message_falls_back_to_german() -> None:
-    unsure = Detection(language="en", confidence=0.6, words=2)
+    unsure = Detection(language="en", confidence=0.55, words=2)
     assert choose_language(NEW_CONVERSATION, unsure, None, None) == "de"
+
+
+def test_a_first_message_more_english_than_german_is_answered_in_english() -> None:
+    """Typed on a phone, English questions often reach only 0.6-0.7 (issue 13 R9: 2 of 256 typo copies)."""
+    likely = Detection(language="en", confidence=0.65, words=7)
+    assert choose_language(NEW_CONVERSATION, likely, None, None) == "en"
 
 
 def test_hint_words_never_switch_an_ongoing_conversation() -> None:
