@@ -49,11 +49,23 @@ def cue_words() -> dict[str, frozenset[str]]:
         intent: frozenset(
             alternative
             for pattern in patterns
-            for alternative in pattern.pattern.split("|")
+            for alternative in top_level_alternatives(pattern.pattern)
             if _PLAIN_WORD.fullmatch(alternative) and len(alternative) >= FUZZY_MIN_LENGTH
         )
         for intent, patterns in cue_table().items()
     }
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """'touris|auf (deutsch|englisch)' -> ['touris', 'auf (deutsch|englisch)']: a word inside a group is no
+    cue alone ('englisch' is one only after 'auf')."""
+    alternatives, depth, start = [], 0, 0
+    for position, char in enumerate(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            alternatives.append(pattern[start:position])
+            start = position + 1
+    return [*alternatives, pattern[start:]]
 
 
 def _near(stem: str, word: str) -> bool:

@@ -9,7 +9,14 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.topic_cue_gate import TopicCueGate
 from bot.understanding.retrieval import TRAINING_FILES, read_examples
-from bot.understanding.topic_cues import DEMOTED_SHARE, Ranked, cue_table, names_its_subject, rerank
+from bot.understanding.topic_cues import (
+    DEMOTED_SHARE,
+    Ranked,
+    cue_table,
+    names_its_subject,
+    rerank,
+    top_level_alternatives,
+)
 
 WORKER_IN_GERMANY, ELIGIBILITY = "ask_worker_in_germany", "ask_eligibility"
 
@@ -86,3 +93,12 @@ def test_the_gate_changes_intent_and_ranking_together() -> None:
 def test_a_case_outside_the_procedure_gets_its_referral_not_the_case_check(message: str, first: str) -> None:
     ranking = [Ranked("start_pathfinder", 0.7), Ranked("start_intake", 0.2), Ranked("out_of_scope", 0.1)]
     assert rerank(message, ranking)[0].name == first
+
+
+def test_a_word_inside_a_group_is_no_cue_alone() -> None:
+    assert top_level_alternatives("touris|auf (deutsch|englisch)|x") == ["touris", "auf (deutsch|englisch)", "x"]
+    assert not names_its_subject(
+        "switch_language", "Die Behörde will übersetzte Zeugnisse. Geht Deutsch oder Englisch?"
+    )
+    assert names_its_subject("switch_language", "Geht das auch auf Englisch?")
+    assert names_its_subject("switch_language", "English please")
