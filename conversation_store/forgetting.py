@@ -37,11 +37,13 @@ async def forget_requested(store: TrackerStore, sender_id: str) -> Optional[Dial
     `action_delete_my_data` is deleted, the events after it stay. Returns the conversation as it was
     (so the caller can forget what else it names), None when no deletion was waiting. The caller holds
     the conversation's lock."""
+    sql_store = configured_store(store)
+    if isinstance(sql_store, ForgettingSQLTrackerStore) and not sql_store.asked_for_deletion(sender_id):
+        return None  # the usual turn: one indexed query instead of reading the whole conversation
     tracker = await store.retrieve_full_tracker(sender_id)
     kept = events_after_deletion(tracker) if tracker is not None else None
     if tracker is None or kept is None:
         return None
-    sql_store = getattr(store, "_tracker_store", store)  # Rasa wraps the configured store
     if not isinstance(sql_store, ForgettingSQLTrackerStore):
         raise TypeError(f"{type(sql_store).__name__} cannot forget a conversation")
     sql_store.delete_conversation(sender_id)
@@ -50,11 +52,44 @@ async def forget_requested(store: TrackerStore, sender_id: str) -> Optional[Dial
     return tracker
 
 
+def configured_store(store: TrackerStore) -> TrackerStore:
+    """The store of the endpoints file inside Rasa's wrappers (its fail-safe and awaitable stores)."""
+    while isinstance(getattr(store, "_tracker_store", None), TrackerStore):
+        store = store._tracker_store  # type: ignore[attr-defined]
+    return store
+
+
 class ForgettingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
             private_file(Path(str(kwargs["db"])))  # conversations hold personal data: owner only
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            self._keep_connections_open()
+
+    def _keep_connections_open(self) -> None:
+        """SQLAlchemy 1.4 opens and closes a SQLite file for every session (its NullPool), several times
+        per turn; a pool keeps the connections open (what SQLAlchemy 2.0 does by default)."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    def asked_for_deletion(self, sender_id: str) -> bool:
+        """Whether the conversation's stored events hold an `action_delete_my_data` (Rasa keeps each
+        event's action name in a column of its own)."""
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            found = (
+                session.query(event.id)
+                .filter(
+                    event.sender_id == sender_id,
+                    event.type_name == ActionExecuted.type_name,
+                    event.action_name == DELETION_ACTION,
+                )
+                .first()
+            )
+        return found is not None
 
     def delete_conversation(self, sender_id: str) -> int:
         """Removes every event of the conversation (all its sessions); returns how many."""
