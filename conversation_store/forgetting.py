@@ -16,9 +16,12 @@ from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from conversation_store import event_types
 from state_store.local_state import private_file
 
 DELETION_ACTION = "action_delete_my_data"
+
+event_types.install()  # every Rasa server of Lotse loads this store: stored events read without a class search each
 
 
 def events_after_deletion(tracker: DialogueStateTracker) -> Optional[List[Event]]:
