@@ -55,6 +55,12 @@ async def forget_requested(store: TrackerStore, sender_id: str) -> Optional[Dial
     return tracker
 
 
+def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
+    """WAL: a commit writes (and syncs) the log once instead of a rollback journal and the file; readers
+    (the insights tail) do not block the writer. As the bot's state stores (state_store/engine.py)."""
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+
 def configured_store(store: TrackerStore) -> TrackerStore:
     """The store of the endpoints file inside Rasa's wrappers (its fail-safe and awaitable stores)."""
     while isinstance(getattr(store, "_tracker_store", None), TrackerStore):
@@ -76,6 +82,7 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         url = self.engine.url
         self.engine.dispose()
         self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+        sa.event.listen(self.engine, "connect", _write_ahead_log)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def asked_for_deletion(self, sender_id: str) -> bool:

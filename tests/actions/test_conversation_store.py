@@ -231,11 +231,13 @@ async def test_a_deletion_request_is_found_in_the_stored_events_without_reading_
     assert not store.asked_for_deletion("employer")
 
 
-def test_the_sqlite_store_keeps_its_connections_open(tmp_path: Path, domain: Domain) -> None:
+def test_the_sqlite_store_keeps_its_connections_open_and_writes_ahead(tmp_path: Path, domain: Domain) -> None:
     """SQLAlchemy 1.4 would open and close the file for every session, several times per turn."""
     sqlite = ForgettingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "conversations.sqlite3"))
     assert isinstance(sqlite.engine.pool, QueuePool)
     assert sqlite.sessionmaker.kw["bind"] is sqlite.engine
+    with sqlite.engine.connect() as connection:  # one synced log write per commit; readers never block it
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path, domain: Domain) -> None:
