@@ -15,14 +15,13 @@ from functools import lru_cache
 from typing import Any, Callable, Dict, Text
 
 from jsonschema import validators
-from jsonschema.protocols import Validator
 from rasa.core.actions.action import RemoteAction
 
 _RASA_CHECK: Callable[[RemoteAction, Dict[Text, Any]], bool] = RemoteAction._validate_action_result
 
 
 @lru_cache(maxsize=1)
-def answer_validator() -> Validator:
+def answer_validator() -> Any:
     """A validator of Rasa's action-answer schema, built (and the schema checked) once."""
     schema = RemoteAction.action_response_format_spec()
     validator_class = validators.validator_for(schema)
@@ -38,4 +37,4 @@ def check_answer(action: RemoteAction, answer: Dict[Text, Any]) -> bool:
 
 
 def install() -> None:
-    RemoteAction._validate_action_result = check_answer  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = check_answer

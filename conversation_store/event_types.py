@@ -32,4 +32,4 @@ def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> O
 
 
 def install() -> None:
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+    Event.resolve_by_type = staticmethod(resolve_by_type)

@@ -69,11 +69,13 @@ def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
 def configured_store(store: TrackerStore) -> TrackerStore:
     """The store of the endpoints file inside Rasa's wrappers (its fail-safe and awaitable stores)."""
     while isinstance(getattr(store, "_tracker_store", None), TrackerStore):
-        store = store._tracker_store  # type: ignore[attr-defined]
+        store = store._tracker_store
     return store
 
 
 class ForgettingSQLTrackerStore(SQLTrackerStore):
+    engine: Any  # Rasa's SQLAlchemy engine (1.4, untyped in the Rasa venv)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
             private_file(Path(str(kwargs["db"])))  # conversations hold personal data: owner only
