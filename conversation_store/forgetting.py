@@ -7,6 +7,7 @@ would not work, since Rasa appends the turn's events after the action returns.""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, List, Optional
@@ -91,6 +92,16 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
         sa.event.listen(self.engine, "connect", _write_ahead_log)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """Rasa's own query and tracker, reading only the events' JSON column instead of building an ORM
+        object of every row first (half of loading a conversation, which the server does every turn)."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
 
     def asked_for_deletion(self, sender_id: str) -> bool:
         """Whether the conversation's stored events hold an `action_delete_my_data` (Rasa keeps each
