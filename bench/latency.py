@@ -6,11 +6,14 @@ bot (created and trained in a temporary folder on first use, cached under var/be
 p50/p95/p99 latency, messages per second, the memory of each Rasa process and the ratios, and the
 training time of both as measured (Lotse's by the last `make model`, bench/training_time.py).
 Bounded: a fixed number of messages, loopback only.
-Run: make bench   (or .venv-rasa/bin/python bench/latency.py)
+Run: make bench   (or .venv-rasa/bin/python bench/latency.py [--rounds N])
+`--rounds N` alternates the two bots N times (Lotse, stock, Lotse, stock, …) and pools each bot's
+messages, so a load that drifts on a shared machine falls on both; the load at each phase is printed.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import shutil
@@ -66,6 +69,19 @@ class Result:
     @property
     def throughput(self) -> float:
         return len(self.latencies) / self.wall_seconds
+
+
+def pooled(rounds: Sequence[Sequence[Result]]) -> List[Result]:
+    """Per concurrency level, one result of all rounds: their messages together, their times summed."""
+    return [
+        Result(
+            level[0].label,
+            level[0].concurrency,
+            [latency for result in level for latency in result.latencies],
+            sum(result.wall_seconds for result in level),
+        )
+        for level in zip(*rounds)
+    ]
 
 
 async def conversation(client: httpx.AsyncClient, url: str, latencies: List[float]) -> None:
@@ -170,28 +186,55 @@ async def run_levels(label: str, bot_url: str) -> List[Result]:
     return [await measure(label, bot_url, level) for level in CONCURRENCY_LEVELS]
 
 
+def run_lotse(var_dir: Path) -> tuple[List[Result], tuple[float, float]]:
+    # every bench conversation comes from 127.0.0.1: the per-address message limit would throttle them
+    default = Ports()
+    ports = Ports(*(port + PORT_OFFSET for port in (default.rasa, default.actions, default.backend, default.web)))
+    stack = Stack(var_dir=var_dir, ports=ports, extra_env={"LOTSE_MESSAGE_RATE": "1000000/minute"})
+    try:
+        stack.start()
+        stack.wait_until_ready()
+        results = asyncio.run(run_levels("lotse", f"http://127.0.0.1:{stack.ports.rasa}"))
+        return results, resident_megabytes(stack.processes["rasa"].pid)
+    finally:
+        stack.stop()
+
+
+def run_stock(model: Path, log: Path) -> tuple[List[Result], tuple[float, float]]:
+    stock_bot = start_stock_bot(model, log)
+    try:
+        results = asyncio.run(run_levels("stock", f"http://127.0.0.1:{STOCK_PORT}"))
+        return results, resident_megabytes(stock_bot.pid)
+    finally:
+        stock_bot.terminate()
+        stock_bot.wait(timeout=30)
+
+
+def load_average() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=1, help="alternate Lotse and the stock bot this many times")
+    rounds = parser.parse_args().rounds
+    if rounds < 1:
+        parser.error("--rounds must be at least 1")
     model = stock_model()
+    lotse_rounds: List[List[Result]] = []
+    stock_rounds: List[List[Result]] = []
+    loads: List[str] = []
     with tempfile.TemporaryDirectory() as var_dir:
-        # every bench conversation comes from 127.0.0.1: the per-address message limit would throttle them
-        default = Ports()
-        ports = Ports(*(port + PORT_OFFSET for port in (default.rasa, default.actions, default.backend, default.web)))
-        stack = Stack(var_dir=Path(var_dir), ports=ports, extra_env={"LOTSE_MESSAGE_RATE": "1000000/minute"})
-        try:
-            stack.start()
-            stack.wait_until_ready()
-            lotse = asyncio.run(run_levels("lotse", f"http://127.0.0.1:{stack.ports.rasa}"))
-            lotse_memory = resident_megabytes(stack.processes["rasa"].pid)
-        finally:
-            stack.stop()
-        stock_bot = start_stock_bot(model, Path(var_dir) / "stock.log")
-        try:
-            stock = asyncio.run(run_levels("stock", f"http://127.0.0.1:{STOCK_PORT}"))
-            stock_memory = resident_megabytes(stock_bot.pid)
-        finally:
-            stock_bot.terminate()
-            stock_bot.wait(timeout=30)
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} (1 min) on {os.cpu_count()} cores")
+        for round_number in range(rounds):
+            before = load_average()
+            lotse_round, lotse_memory = run_lotse(Path(var_dir) / f"lotse-{round_number}")
+            between = load_average()
+            stock_round, stock_memory = run_stock(model, Path(var_dir) / f"stock-{round_number}.log")
+            loads.append(f"round {round_number + 1}: lotse {before}->{between}, stock {between}->{load_average()}")
+            lotse_rounds.append(lotse_round)
+            stock_rounds.append(stock_round)
+    lotse, stock = pooled(lotse_rounds), pooled(stock_rounds)
+    print(f"load average (1 min) on {os.cpu_count()} cores: " + "; ".join(loads))
     print_results(lotse, stock)
     print_memory(lotse_memory, stock_memory)
     print_training_times(recorded(LOTSE_TRAINING_TIME), recorded(STOCK_TRAINING_TIME))

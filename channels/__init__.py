@@ -5,3 +5,7 @@ and Telegram (`channels.telegram.TelegramInput`) share `outgoing_http` (timeouts
 `connector_store` (state under LOTSE_VAR_DIR) and their own German/English texts
 (`bot/connector_texts.yml`, read through `bot/texts.py`).
 """
+
+from channels import action_results
+
+action_results.install()  # every Rasa server of Lotse loads its channels: the action-answer check, schema checked once

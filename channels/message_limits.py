@@ -29,6 +29,8 @@ class MessageLimiter:
         self._notice = parse_many(NOTICE_RATE)[0]
         self._storage = storage.storage_from_string(storage_uri)  # the strategy holds only a weak reference
         self._strategy = strategies.MovingWindowRateLimiter(self._storage)
+        # counting in memory takes microseconds and waits for nothing: no worker thread for it
+        self._in_memory = storage_uri.startswith("memory://")
 
     @classmethod
     def from_env(cls) -> MessageLimiter:
@@ -46,10 +48,14 @@ class MessageLimiter:
 
     async def allow(self, channel: str, client: str) -> bool:
         """Counts one message of the client; False once it is over the limit."""
+        if self._in_memory:
+            return self._allow(channel, client)
         return await asyncio.to_thread(self._allow, channel, client)
 
     async def should_tell(self, channel: str, client: str) -> bool:
         """Whether a refused client gets the 'slow down' text now (not for every refused message)."""
+        if self._in_memory:
+            return self._tell(channel, client)
         return await asyncio.to_thread(self._tell, channel, client)
 
 

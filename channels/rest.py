@@ -25,6 +25,7 @@ from channels.client_address import ClientKeys
 from channels.erasure import carry_out_erasure
 from channels.feedback import is_feedback, read_payload, record
 from channels.message_limits import MessageLimiter, shared_limiter
+from channels.start_objects import after_server_start
 from channels.status_notices.conversations import tell_untold
 from channels.status_notices.store import shared_store
 from channels.webhook_requests import json_object
@@ -71,6 +72,8 @@ class HardenedRestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("hardened_rest_webhook", __name__)
+        # every Lotse server has this channel: once its model is loaded, the start's objects are frozen
+        webhook.listener("after_server_start")(after_server_start)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -7,6 +7,7 @@ would not work, since Rasa appends the turn's events after the action returns.""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, List, Optional
@@ -16,9 +17,12 @@ from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from conversation_store import event_types
 from state_store.local_state import private_file
 
 DELETION_ACTION = "action_delete_my_data"
+
+event_types.install()  # every Rasa server of Lotse loads this store: stored events read without a class search each
 
 
 def events_after_deletion(tracker: DialogueStateTracker) -> Optional[List[Event]]:
@@ -37,11 +41,13 @@ async def forget_requested(store: TrackerStore, sender_id: str) -> Optional[Dial
     `action_delete_my_data` is deleted, the events after it stay. Returns the conversation as it was
     (so the caller can forget what else it names), None when no deletion was waiting. The caller holds
     the conversation's lock."""
+    sql_store = configured_store(store)
+    if isinstance(sql_store, ForgettingSQLTrackerStore) and not sql_store.asked_for_deletion(sender_id):
+        return None  # the usual turn: one indexed query instead of reading the whole conversation
     tracker = await store.retrieve_full_tracker(sender_id)
     kept = events_after_deletion(tracker) if tracker is not None else None
     if tracker is None or kept is None:
         return None
-    sql_store = getattr(store, "_tracker_store", store)  # Rasa wraps the configured store
     if not isinstance(sql_store, ForgettingSQLTrackerStore):
         raise TypeError(f"{type(sql_store).__name__} cannot forget a conversation")
     sql_store.delete_conversation(sender_id)
@@ -50,11 +56,68 @@ async def forget_requested(store: TrackerStore, sender_id: str) -> Optional[Dial
     return tracker
 
 
+def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
+    """WAL: a commit appends to the log instead of writing a rollback journal and the file; readers (the
+    insights tail) do not block the writer. As the bot's state stores (state_store/engine.py).
+    synchronous=NORMAL, SQLite's advice for WAL: the log is synced at checkpoints, not at every commit
+    (each sync blocked the Rasa server's event loop, i.e. every other conversation, issue 18 L5). A
+    stored turn survives a crash of the Rasa server; only a crash of the machine itself (power cut,
+    kernel) can lose the last turns, never corrupt the file. Production keeps conversations in PostgreSQL."""
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def configured_store(store: TrackerStore) -> TrackerStore:
+    """The store of the endpoints file inside Rasa's wrappers (its fail-safe and awaitable stores)."""
+    while isinstance(getattr(store, "_tracker_store", None), TrackerStore):
+        store = store._tracker_store
+    return store
+
+
 class ForgettingSQLTrackerStore(SQLTrackerStore):
+    engine: Any  # Rasa's SQLAlchemy engine (1.4, untyped in the Rasa venv)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
             private_file(Path(str(kwargs["db"])))  # conversations hold personal data: owner only
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            self._keep_connections_open()
+
+    def _keep_connections_open(self) -> None:
+        """SQLAlchemy 1.4 opens and closes a SQLite file for every session (its NullPool), several times
+        per turn; a pool keeps the connections open (what SQLAlchemy 2.0 does by default)."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+        sa.event.listen(self.engine, "connect", _write_ahead_log)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """Rasa's own query and tracker, reading only the events' JSON column instead of building an ORM
+        object of every row first (half of loading a conversation, which the server does every turn)."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+    def asked_for_deletion(self, sender_id: str) -> bool:
+        """Whether the conversation's stored events hold an `action_delete_my_data` (Rasa keeps each
+        event's action name in a column of its own)."""
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            found = (
+                session.query(event.id)
+                .filter(
+                    event.sender_id == sender_id,
+                    event.type_name == ActionExecuted.type_name,
+                    event.action_name == DELETION_ACTION,
+                )
+                .first()
+            )
+        return found is not None
 
     def delete_conversation(self, sender_id: str) -> int:
         """Removes every event of the conversation (all its sessions); returns how many."""

@@ -16,6 +16,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.pool import QueuePool
 
 from state_store.local_state import private_file
 
@@ -48,9 +49,18 @@ def engine_for(url: str) -> Engine:
         return create_engine(parsed.set(drivername="postgresql+psycopg2"), future=True, pool_pre_ping=True)
     if parsed.get_backend_name() != "sqlite":
         raise ValueError(f"unsupported database for the bot's state: {parsed.get_backend_name()}")
-    if parsed.database:
+    if parsed.database and parsed.database != ":memory:":
         private_file(Path(parsed.database))
-    engine = create_engine(parsed, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+        # A pool keeps the file open between transactions (SQLAlchemy 1.4 would open and close it for
+        # each, several times per turn in the Rasa server); what SQLAlchemy 2.0 does by default.
+        engine = create_engine(
+            parsed,
+            future=True,
+            poolclass=QueuePool,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        )
+    else:
+        engine = create_engine(parsed, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
     _take_the_write_lock_first(engine)
     return engine
 

@@ -15,6 +15,7 @@ from typing import Iterator, List
 
 import psycopg2
 import pytest
+from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -26,9 +27,11 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.pool import QueuePool
 
 from conversation_store.forgetting import (
     ForgettingSQLTrackerStore,
+    configured_store,
     forget_requested,
     retention_cutoff,
     store_from_endpoints,
@@ -211,6 +214,31 @@ async def test_a_conversation_that_never_asked_is_not_touched(store: ForgettingS
     assert await forget_requested(store, "employer") is None
     assert await forget_requested(store, "nobody") is None
     assert any(EMAIL in row for row in stored_rows(store, "employer"))
+
+
+async def test_a_deletion_request_is_found_in_the_stored_events_without_reading_the_conversation(
+    store: ForgettingSQLTrackerStore, domain: Domain
+) -> None:
+    """After each turn the channel asks whether a deletion waits (issue 18 L5: one indexed query per turn)."""
+    now = time.time()
+    await save(store, domain, "employer", intake_turns(now))
+    assert not store.asked_for_deletion("employer") and not store.asked_for_deletion("nobody")
+    await save(store, domain, "employer", intake_turns(now) + deletion_turn(now + 10))
+    assert store.asked_for_deletion("employer")
+    wrapped = AwaitableTrackerStore(FailSafeTrackerStore(store))  # as the Rasa server holds it
+    assert configured_store(wrapped) is store
+    assert await forget_requested(wrapped, "employer") is not None
+    assert not store.asked_for_deletion("employer")
+
+
+def test_the_sqlite_store_keeps_its_connections_open_and_writes_ahead(tmp_path: Path, domain: Domain) -> None:
+    """SQLAlchemy 1.4 would open and close the file for every session, several times per turn."""
+    sqlite = ForgettingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "conversations.sqlite3"))
+    assert isinstance(sqlite.engine.pool, QueuePool)
+    assert sqlite.sessionmaker.kw["bind"] is sqlite.engine
+    with sqlite.engine.connect() as connection:  # one synced log write per commit; readers never block it
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL: synced at checkpoints
 
 
 def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path, domain: Domain) -> None:
