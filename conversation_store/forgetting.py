@@ -57,14 +57,9 @@ async def forget_requested(store: TrackerStore, sender_id: str) -> Optional[Dial
 
 
 def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
-    """WAL: a commit appends to the log instead of writing a rollback journal and the file; readers (the
-    insights tail) do not block the writer. As the bot's state stores (state_store/engine.py).
-    synchronous=NORMAL, SQLite's advice for WAL: the log is synced at checkpoints, not at every commit
-    (each sync blocked the Rasa server's event loop, i.e. every other conversation, issue 18 L5). A
-    stored turn survives a crash of the Rasa server; only a crash of the machine itself (power cut,
-    kernel) can lose the last turns, never corrupt the file. Production keeps conversations in PostgreSQL."""
+    """WAL: a commit writes (and syncs) the log once instead of a rollback journal and the file; readers
+    (the insights tail) do not block the writer. As the bot's state stores (state_store/engine.py)."""
     dbapi_connection.execute("PRAGMA journal_mode=WAL")
-    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
 def configured_store(store: TrackerStore) -> TrackerStore:
