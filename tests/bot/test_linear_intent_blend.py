@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -12,7 +13,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.linear_intent_blend import LinearIntentBlend, blend, normalise
+from bot.nlu.linear_intent_blend import LinearIntentBlend, LinearScorer, blend, new_classifier, normalise
 
 EXAMPLES = {
     "ask_fee_procedure": ["Was kostet das Verfahren?", "Wie hoch ist die Gebühr?", "How much is the fee?"],
@@ -73,3 +74,15 @@ def test_the_blend_weighs_both_opinions_and_keeps_intents_only_diet_knows() -> N
 
 def test_umlauts_typed_without_a_german_keyboard_are_the_same_word() -> None:
     assert normalise("Gebühr für Größe") == normalise("GEBUEHR fuer Groesse")
+
+
+@pytest.mark.parametrize("intents", [("ask_fee_procedure", "ask_duration", "greet"), ("ask_fee_procedure", "greet")])
+def test_the_direct_scorer_gives_the_pipelines_probabilities(intents: tuple[str, ...]) -> None:
+    texts = [text for intent in intents for text in EXAMPLES[intent]]
+    labels = [intent for intent in intents for _ in EXAMPLES[intent]]
+    pipeline = new_classifier(30.0).fit(texts, labels)
+    scorer = LinearScorer(pipeline)
+    probes = ["Was kostet es?", "WIE LANGE dauert das Verfahren, wie lange?", "Gebuehr", "blorf quux", "", "?!"]
+    expected = pipeline.predict_proba(probes)
+    assert scorer.classes == list(pipeline.classes_)
+    assert np.allclose([scorer.probabilities(probe) for probe in probes], expected, rtol=0, atol=1e-12)
