@@ -16,12 +16,18 @@ from bot.intent_titles import all_titles
 from bot.language import LANGUAGE_DETECTION, Detection, is_foreign
 from bot.texts import text
 from bot.understanding.notes import notes_for
-from bot.understanding.reading import Reading, asks_to_register_a_case, read_message
+from bot.understanding.reading import (
+    Reading,
+    asks_to_register_a_case,
+    covered_by,
+    general_question_topic,
+    read_message,
+)
 from bot.understanding.referrals import referral_for
 from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
 from bot.understanding.slots import context_slots
 from bot.understanding.titles import title_asked_about
-from bot.understanding.topic_cues import names_its_subject
+from bot.understanding.topic_cues import fits_the_question
 
 TOPIC_PARAMETERS = ("residence_title", "occupation")
 TOPIC_OF_INTENT = {"help": "capabilities", "request_human": "human_contact"}
@@ -55,15 +61,18 @@ def retrieve(message: str) -> List[Hit]:
     """The topics closest to the message's questions, whose context sentences only blur the match; to
     the whole message when its questions alone say nothing substantive ("Is that correct?")."""
     questions = " ".join(read_message(message).questions)
-    hits = _named(topic_index().rank(questions, 5), message) if questions else []
+    hits = _named(topic_index().rank(questions, RANKED), message)[:5] if questions else []
     if not hits or hits[0].intent not in substantive_intents():
-        hits = _named(topic_index().rank(message, 5), message)
+        hits = _named(topic_index().rank(message, RANKED), message)[:5]
     return hits
 
 
+RANKED = 20  # ranked before the topics the message does not fit are left out, so that five remain
+
+
 def _named(hits: List[Hit], message: str) -> List[Hit]:
-    """Only topics whose subject the message names (bot/understanding/topic_cues.yml)."""
-    return [hit for hit in hits if names_its_subject(hit.intent, message)]
+    """Only topics whose subject the message names and whose answer gives what it asks for (topic_cues.yml)."""
+    return [hit for hit in hits if fits_the_question(hit.intent, message)]
 
 
 def _message(tracker: Tracker) -> str:
@@ -97,8 +106,21 @@ def answer_message(dispatcher: CollectingDispatcher, tracker: Tracker, intent: s
     return _slot_events(tracker, reading)
 
 
+def further_question_intent(reading: Reading, answered: str) -> Optional[str]:
+    """The topic of a further question in the message: a clear match of its own, or the overview that answers
+    a question naming no subject ("…and what does it cost?") when the answer given does not cover it."""
+    other = other_question_intent(reading.questions, answered, answerable_intents())
+    if other is not None or len(reading.questions) < 2:
+        return other
+    for question in reading.questions:
+        general = general_question_topic(question)
+        if general and not answered.startswith(tuple(covered_by(general))):
+            return general
+    return None
+
+
 def _answer_other_question(dispatcher: CollectingDispatcher, reading: Reading, intent: str, language: str) -> None:
-    other = other_question_intent(reading.questions, intent, answerable_intents())
+    other = further_question_intent(reading, intent)
     if other is None:
         return
     topic = topic_of(other)
@@ -181,8 +203,17 @@ def substantive_intents() -> set[str]:
 
 
 def nlu_ranking(tracker: Tracker) -> List[str]:
+    return list(nlu_confidences(tracker))
+
+
+def nlu_confidences(tracker: Tracker) -> Dict[str, float]:
+    """The NLU's intents, best first, with their confidences (after the gates), without the fallback's own."""
     ranking = tracker.latest_message.get("intent_ranking") or []
-    return [str(entry.get("name")) for entry in ranking if entry.get("name") not in NOT_A_CLARIFICATION]
+    return {
+        str(entry.get("name")): float(entry.get("confidence") or 0.0)
+        for entry in ranking
+        if entry.get("name") not in NOT_A_CLARIFICATION
+    }
 
 
 class ActionHandleFallback(Action):
@@ -231,7 +262,9 @@ class ActionHandleFallback(Action):
         """The closest answer topic by retrieval answers when it is clear (outside forms, where the message
         may be the form's answer); otherwise the buttons offer the closest substantive topics."""
         hits = retrieve(_message(tracker))
-        decision = decide(hits, nlu_ranking(tracker), substantive_intents(), answerable_intents())
+        decision = decide(
+            hits, nlu_ranking(tracker), substantive_intents(), answerable_intents(), nlu_confidences(tracker)
+        )
         if tracker.active_loop.get("name"):
             pass  # inside a form the message may be the form's answer: only clarify
         elif referral_for(_message(tracker), language, today()):

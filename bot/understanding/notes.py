@@ -15,7 +15,7 @@ from bot.knowledge import ValueOn, knowledge, value_on
 from bot.texts import text
 from bot.routing import RoutingCase, pre_check_org, recognition_body
 from bot.thresholds import THRESHOLD_FACTS, threshold_on
-from bot.understanding.reading import Figure, Reading, claim_subjects, fee_cues, fold, word_list
+from bot.understanding.reading import Figure, Reading, claim_subjects, fee_cues, fold, is_premise, word_list
 
 AGE_FACT = "age_rule_threshold"
 # Topics whose answer is one figure a user may have heard wrong: topic -> fact.
@@ -259,17 +259,21 @@ def claim_notes(reading: Reading, message: str, topic: str, language: str, day: 
         fact_id = claimed_fact(message, claimed, topic)
         lookup = _current(fact_id, day) if fact_id else None
         if lookup is not None and isinstance(lookup.value, Decimal):
-            return _claim_note(claimed, str(fact_id), lookup, reading.claim, language)
+            premise = not reading.claim and is_premise(message, claimed)
+            return _claim_note(claimed, str(fact_id), lookup, reading.claim, language, premise)
     return []
 
 
-def _claim_note(claimed: Figure, fact_id: str, lookup: ValueOn, is_claim: bool, language: str) -> list[str]:
+def _claim_note(
+    claimed: Figure, fact_id: str, lookup: ValueOn, is_claim: bool, language: str, premise: bool = False
+) -> list[str]:
+    """A right figure confirmed, unless the question only took it as given; a wrong one corrected."""
     fact = knowledge().fact(fact_id)
     money = fact.unit.startswith("EUR")
     value = _qualified(format_value(lookup.value, fact.unit, language), fact.qualifier, language)
     in_unit = _in_unit(claimed, "EUR" if money else fact.unit)
     if in_unit is not None and isinstance(lookup.value, Decimal) and in_unit.covers(lookup.value):
-        return [text("understanding_claim_right", language, value=value, source=fact.source)]
+        return [] if premise else [text("understanding_claim_right", language, value=value, source=fact.source)]
     key = "understanding_claim_wrong" if is_claim else "understanding_claim_compare"
     return [text(key, language, value=value, claimed=_claimed_text(claimed, language), source=fact.source)]
 

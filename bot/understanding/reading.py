@@ -80,6 +80,12 @@ _SECOND_QUESTION = re.compile(
     r"wie|was|wer|wann|wo|welche[rsnm]?|gibt|kann|können|muss|müssen|brauch\w*)\b)",
     re.IGNORECASE,
 )
+# "We are a bakery in Garbsen, can we use the procedure": a verb before its subject after a comma starts a question
+_QUESTION_AFTER_COMMA = re.compile(
+    r",\s+(?=(?:can|could|do|does|must|should|will|would|may|kann|können|koennen|muss|müssen|muessen|darf|dürfen|"
+    r"duerfen|brauchen|gilt|gibt)\s+(?:we|i|you|they|he|she|it|wir|ich|sie|er|man|es|das|der|die)\b)",
+    re.IGNORECASE,
+)
 _QUESTION_START = re.compile(
     r"^(?:how|what|who|when|where|which|why|do|does|did|is|are|can|could|must|should|will|would|wie|was|wer|wann|"
     r"wo|welche[rsnm]?|warum|gibt|kann|können|muss|müssen|brauch\w*|darf|dürfen|ist|sind|stimmt|reicht)\b",
@@ -152,6 +158,22 @@ def asks_to_register_a_case(text: str) -> bool:
     """ "Bitte den Fall für unsere Pflegekraft anmelden", "open a case for two nurses": a request for the intake."""
     folded = fold(text)
     return any(re.search(cue, folded) for cue in word_list("register_case"))
+
+
+def general_question_topic(question: str) -> Optional[str]:
+    """ "What does it cost?", "Wie lange dauert das?": a question that names no subject of its own, and the
+    intent of the overview that answers it (words.yml ``general_questions``)."""
+    folded = fold(question).strip(" ?!.")
+    general: dict[str, dict[str, list[str]]] = _words()["general_questions"]
+    return next(
+        (intent for intent, entry in general.items() if any(re.fullmatch(p, folded) for p in entry["asks"])), None
+    )
+
+
+def covered_by(intent: str) -> list[str]:
+    """The intents whose answer already answers a general question for ``intent`` (words.yml)."""
+    general: dict[str, dict[str, list[str]]] = _words()["general_questions"]
+    return general[intent]["covered_by"]
 
 
 def word_list(name: str) -> list[str]:
@@ -311,7 +333,12 @@ def is_claim(folded: str) -> bool:
 
 def split_questions(text: str) -> tuple[str, ...]:
     """The questions of a message, in order: "What does it cost? And how long does it take?" gives two."""
-    sentences = [part.strip() for chunk in _SENTENCE.split(text) for part in _SECOND_QUESTION.split(chunk)]
+    sentences = [
+        part.strip()
+        for chunk in _SENTENCE.split(text)
+        for clause in _QUESTION_AFTER_COMMA.split(chunk)
+        for part in _SECOND_QUESTION.split(clause)
+    ]
     questions = [s for s in sentences if s and (s.endswith("?") or _QUESTION_START.match(s))]
     return tuple(questions)
 
@@ -338,6 +365,16 @@ _YES_NO_QUESTION = re.compile(
     r"^(?:(?:and|und|so|also)\s+)?(?:is|are|does|do|will|ist|sind|stimmt|dauert|kostet|beträgt|betraegt|gilt|bleibt)\b",
     re.IGNORECASE,
 )
+
+
+# "the 411 euros", "die 411 Euro": a figure after a definite article is the asker's premise, not what is asked
+_GIVEN_BEFORE = re.compile(r"\b(?:the|these|those|this|die|der|den|dem|des|diese[nrms]?)\s+$", re.IGNORECASE)
+
+
+def is_premise(text: str, figure: Figure) -> bool:
+    """Whether the message takes the figure as given ("Do we pay the 411 euro fee again for each family
+    member?") instead of asking about it ("Is the fee 411 euros?")."""
+    return figure.at > 0 and bool(_GIVEN_BEFORE.search(text[: figure.at]))
 
 
 def asks_about_figure(questions: tuple[str, ...]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -144,10 +144,15 @@ def is_confident(hits: Sequence[Hit], min_margin: float = ANSWER_MIN_MARGIN) -> 
 
 
 def decide(
-    hits: Sequence[Hit], nlu_ranking: Sequence[str], substantive: set[str], answerable: frozenset[str] | set[str]
+    hits: Sequence[Hit],
+    nlu_ranking: Sequence[str],
+    substantive: set[str],
+    answerable: frozenset[str] | set[str],
+    nlu_confidence: Mapping[str, float] | None = None,
 ) -> Decision:
     """Answer an answer topic when retrieval is confident about it or agrees with the NLU's best
-    substantive guess; otherwise offer the closest substantive topics of both, alternating, best first."""
+    substantive guess; otherwise offer the closest substantive topics of both, alternating, best first.
+    The closest topic weighs retrieval's scores with the NLU's confidences, when given."""
     nlu = [intent for intent in nlu_ranking if intent in substantive]
     retrieved = [hit.intent for hit in hits if hit.intent in substantive]
     best = hits[0].intent if hits else None
@@ -155,7 +160,27 @@ def decide(
     if best in answerable and (agrees or is_confident(hits)):
         return Decision(best, ())
     merged = [intent for pair in zip(retrieved, nlu) for intent in pair] + retrieved + nlu
-    return Decision(None, tuple(dict.fromkeys(merged))[:CLARIFY_OPTIONS], _closest_topic(hits, substantive, answerable))
+    closest_of = fused(hits, nlu_confidence) if nlu_confidence else hits
+    return Decision(
+        None, tuple(dict.fromkeys(merged))[:CLARIFY_OPTIONS], _closest_topic(closest_of, substantive, answerable)
+    )
+
+
+NLU_WEIGHT = 0.3  # of the NLU's confidence against retrieval's score, chosen on the dev split (docs/training.md)
+
+
+def fused(hits: Sequence[Hit], nlu_confidence: Mapping[str, float]) -> list[Hit]:
+    """Retrieval's hits ordered anew by their scores and the NLU's confidences, each relative to its best,
+    weighed and summed: the NLU reorders what retrieval found, it adds nothing retrieval did not find."""
+    best_score = max((hit.score for hit in hits), default=0.0) or 1.0
+    best_confidence = max(nlu_confidence.values(), default=0.0) or 1.0
+    scores = {
+        hit.intent: (1 - NLU_WEIGHT) * hit.score / best_score
+        + NLU_WEIGHT * nlu_confidence.get(hit.intent, 0.0) / best_confidence
+        for hit in hits
+    }
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    return [Hit(intent, round(score, 4)) for intent, score in ranked]
 
 
 CLOSE_BEHIND = 0.8  # an answer topic this close behind the case check or registration is answered

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.understanding.reading import asks_to_register_a_case, fold
+from bot.understanding.reading import asks_to_register_a_case, fold, split_questions
 from bot.understanding.referrals import takes_the_case_out
 
 CUES_FILE = Path(__file__).with_name("topic_cues.yml")
@@ -33,9 +33,52 @@ class Ranked:
 
 
 @lru_cache(maxsize=1)
-def cue_table() -> dict[str, tuple[re.Pattern[str], ...]]:
+def _document() -> dict[str, Any]:
     document: dict[str, Any] = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
-    return {intent: tuple(re.compile(p) for p in patterns) for intent, patterns in document["cues"].items()}
+    return document
+
+
+@lru_cache(maxsize=1)
+def cue_table() -> dict[str, tuple[re.Pattern[str], ...]]:
+    return {intent: tuple(re.compile(p) for p in patterns) for intent, patterns in _document()["cues"].items()}
+
+
+@dataclass(frozen=True)
+class QuestionKinds:
+    asks: dict[str, re.Pattern[str]]  # figure kind -> what a question asking for it says
+    intents: dict[str, str]  # intent -> the figure kind its answer gives
+    other_asks: re.Pattern[str]
+    answer_no_figure: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def question_kinds() -> QuestionKinds:
+    kinds: dict[str, Any] = _document()["question_kinds"]
+    figures: dict[str, dict[str, Any]] = kinds["figures"]
+    return QuestionKinds(
+        asks={kind: re.compile(entry["asks"]) for kind, entry in figures.items()},
+        intents={intent: kind for kind, entry in figures.items() for intent in entry["intents"]},
+        other_asks=re.compile(kinds["other_asks"]),
+        answer_no_figure=frozenset(kinds["answer_no_figure"]),
+    )
+
+
+def figures_asked(message: str) -> frozenset[str]:
+    """The figure kinds ("money", "duration") the message's questions ask for, when they ask for nothing else."""
+    questions = fold(" ".join(split_questions(message)) or message)
+    kinds = question_kinds()
+    if kinds.other_asks.search(questions):
+        return frozenset()
+    return frozenset(kind for kind, asks in kinds.asks.items() if asks.search(questions))
+
+
+def answers_another_kind(intent: str, asked: frozenset[str]) -> bool:
+    """Whether the intent's answer gives something else than the figures a question asks for."""
+    if not asked:
+        return False
+    kinds = question_kinds()
+    kind = kinds.intents.get(intent)
+    return intent in kinds.answer_no_figure or (kind is not None and kind not in asked)
 
 
 _PLAIN_WORD = _WORD = re.compile(r"[a-z]+")
@@ -87,17 +130,26 @@ def names_its_subject(intent: str, message: str) -> bool:
     return any(_near(stem, word) for stem in cue_words()[intent] for word in words)
 
 
+def fits_the_question(intent: str, message: str) -> bool:
+    """The message names the intent's subject and asks for no other kind of figure than its answer gives."""
+    return names_its_subject(intent, message) and not answers_another_kind(intent, figures_asked(message))
+
+
 def rerank(message: str, ranking: list[Ranked]) -> list[Ranked]:
-    """The ranking with listed intents whose cue the message lacks moved to the end (their confidence
-    scaled by DEMOTED_SHARE); "open a case for us" read as the path finder becomes the intake."""
+    """The ranking with listed intents whose cue the message lacks, or whose answer gives another kind of figure
+    than the question asks for, moved to the end (their confidence scaled by DEMOTED_SHARE); "open a case for
+    us" read as the path finder becomes the intake."""
     if message.startswith("/"):
         return ranking  # a button's payload names its intent
     ranking = _first_of_each([_intake_for_a_case(message, entry) for entry in ranking])
     no_case = takes_the_case_out(message)  # "my cousin has a Duldung, can we hire him?": its referral, no case work
+    asked = figures_asked(message)
     takes = [
         entry
         for entry in ranking
-        if names_its_subject(entry.name, message) and not (no_case and entry.name in CASE_WORK)
+        if names_its_subject(entry.name, message)
+        and not (no_case and entry.name in CASE_WORK)
+        and not answers_another_kind(entry.name, asked)
     ]
     demoted = [Ranked(e.name, e.confidence * DEMOTED_SHARE) for e in ranking if e not in takes]
     return takes + demoted

@@ -110,6 +110,50 @@ async def test_two_questions_in_one_message_get_two_answers() -> None:
     assert len(texts) == 2 and "On your other question" in texts[1]
 
 
+@pytest.mark.parametrize(
+    ("language", "message", "intent", "further"),
+    [
+        (
+            "en",
+            "We are a bakery in Garbsen, can we use the fast-track procedure and what does it cost?",
+            "ask_eligibility",
+            "costs_overview",
+        ),
+        (
+            "de",
+            "Können wir das beschleunigte Verfahren nutzen und was kostet das?",
+            "ask_eligibility",
+            "costs_overview",
+        ),
+        (
+            "de",
+            "Was kostet das beschleunigte Verfahren und wie lange dauert das?",
+            "ask_fee_procedure",
+            "duration_total",
+        ),
+    ],
+)
+async def test_a_further_question_naming_no_subject_gets_the_overview(
+    language: str, message: str, intent: str, further: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_with([user_event(message, intent)], slots={"language": language})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    insights = [m.get("insight") or {} for m in dispatcher.messages]
+    assert [insight.get("topic") for insight in insights if insight.get("result") == "answered"][-1] == further
+    assert text("understanding_second_question", language) in dispatcher.messages[-1]["text"]
+
+
+async def test_a_general_question_the_answer_already_covers_gets_no_second_answer() -> None:
+    dispatcher = CollectingDispatcher()
+    message = (
+        "Wir wollen einen Koch aus Indien einstellen. Was kostet uns das beschleunigte Verfahren und was kostet das?"
+    )
+    tracker = tracker_with([user_event(message, "ask_fee_procedure")], slots={"language": "de"})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1
+
+
 async def test_a_clear_retrieval_hit_answers_instead_of_clarifying() -> None:
     dispatcher = CollectingDispatcher()
     event = user_event("Was kostet die ZAB-Zeugnisbewertung?", "nlu_fallback")

@@ -12,7 +12,9 @@ from bot.understanding.retrieval import TRAINING_FILES, read_examples
 from bot.understanding.topic_cues import (
     DEMOTED_SHARE,
     Ranked,
+    answers_another_kind,
     cue_table,
+    figures_asked,
     names_its_subject,
     rerank,
     top_level_alternatives,
@@ -102,3 +104,38 @@ def test_a_word_inside_a_group_is_no_cue_alone() -> None:
     )
     assert names_its_subject("switch_language", "Geht das auch auf Englisch?")
     assert names_its_subject("switch_language", "English please")
+
+
+def test_no_training_example_asks_for_another_kind_of_figure_than_its_intent_answers() -> None:
+    wrong = [
+        (intent, text)
+        for text, intent in read_examples(TRAINING_FILES)
+        if answers_another_kind(intent, figures_asked(text))
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("message", "asked"),
+    [
+        ("Was muss ich an die Behörde zahlen, um das Verfahren zu starten?", {"money"}),
+        ("Wie lange braucht die Zentralstelle in Osnabrück für einen Fall?", {"duration"}),
+        (
+            "We are a startup in Hannover. I keep reading about the fast-track. What does it actually cost us?",
+            {"money"},
+        ),
+        ("How much lead time do I need?", {"duration"}),
+        ("Wer zahlt die Gebühr?", set()),  # asks who
+        ("Können wir das Verfahren nutzen und was kostet das?", set()),  # asks whether, too
+        ("Do we get the fee back if the visa is refused?", set()),
+        ("Welche Unterlagen brauchen wir?", set()),
+    ],
+)
+def test_the_figures_a_question_asks_for(message: str, asked: set[str]) -> None:
+    assert figures_asked(message) == asked
+
+
+def test_a_topic_answering_another_kind_gives_way_to_one_answering_the_figure_asked() -> None:
+    ranking = [Ranked("ask_responsibility", 0.48), Ranked("ask_fee_procedure", 0.38), Ranked("ask_deadline_ba", 0.1)]
+    reranked = rerank("Wie viel kostet der Antrag bei der neuen Zentralstelle in Osnabrück?", ranking)
+    assert [entry.name for entry in reranked] == ["ask_fee_procedure", "ask_responsibility", "ask_deadline_ba"]

@@ -117,6 +117,21 @@ def test_a_claimed_range_is_corrected_as_a_range() -> None:
     assert "about 4 months, not 4–8 weeks" in said
 
 
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("Do we pay the 411 euro fee again for each family member?", "en"),
+        ("Zahlen wir die 411 Euro für jedes Familienmitglied noch mal?", "de"),
+    ],
+)
+def test_a_right_figure_the_question_takes_as_given_is_not_confirmed(message: str, language: str) -> None:
+    assert notes(message, "fee_procedure", language) == ""
+
+
+def test_a_wrong_figure_the_question_takes_as_given_is_corrected() -> None:
+    assert "€411, not €500" in notes("Do we pay the 500 euro fee again for each family member?", "fee_procedure")
+
+
 def test_a_figure_in_a_yes_no_question_is_confirmed() -> None:
     said = notes("Kurze Frage: Sind es immer noch 411 Euro pro Fachkraft?", "fee_procedure", "de")
     assert "Ja, das stimmt: 411 €" in said

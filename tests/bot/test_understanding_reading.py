@@ -129,6 +129,8 @@ def test_figures_and_claims_are_read(message: str, figures: tuple, claim: bool) 
         ("Was kostet das Verfahren und wie lange dauert es?", 2),
         ("We are a bakery in Garbsen. Our baker is 46. Which chamber is responsible?", 1),
         ("How much is the visa fee", 1),
+        ("We are a bakery in Garbsen, can we use the fast-track procedure and what does it cost?", 2),
+        ("Wir sind ein Hotel in Laatzen, können wir das Verfahren nutzen?", 1),
     ],
 )
 def test_questions_are_split(message: str, count: int) -> None:

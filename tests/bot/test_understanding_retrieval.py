@@ -1,6 +1,6 @@
 """The fallback's retrieval over the answer topics' questions."""
 
-from bot.understanding.retrieval import Bm25Index, Hit, decide, other_question_intent, plain_text, topic_index
+from bot.understanding.retrieval import Bm25Index, Hit, decide, fused, other_question_intent, plain_text, topic_index
 
 EXAMPLES = [
     ("What does the visa cost?", "ask_fee_visa"),
@@ -71,3 +71,12 @@ def test_an_answer_topic_close_behind_the_case_check_is_answered() -> None:
     assert decide(hits, [], SUBSTANTIVE, ANSWERABLE).closest == "ask_fee_visa"
     far_behind = [Hit("start_intake", 0.6), Hit("ask_fee_visa", 0.3)]
     assert decide(far_behind, [], SUBSTANTIVE, ANSWERABLE).closest is None
+
+
+def test_the_nlu_reorders_what_retrieval_found_but_adds_nothing() -> None:
+    hits = [Hit("ask_candidate_costs", 0.32), Hit("ask_costs_overview", 0.29), Hit("ask_steps", 0.28)]
+    nlu = {"ask_costs_overview": 0.3, "ask_fee_procedure": 0.34, "ask_candidate_costs": 0.02}
+    assert [hit.intent for hit in fused(hits, nlu)] == ["ask_costs_overview", "ask_candidate_costs", "ask_steps"]
+    topics = {"ask_candidate_costs", "ask_costs_overview", "ask_steps", "ask_fee_procedure"}
+    assert decide(hits, list(nlu), topics, topics, nlu).closest == "ask_costs_overview"
+    assert decide(hits, list(nlu), topics, topics).closest == "ask_candidate_costs"
