@@ -24,6 +24,12 @@ DAY = date(2026, 11, 26)
         ("A doctor with temporary protection wants to work for us", "en", "temporary_protection", "NiZzA"),
         ("Wo kann ich mich über die Botschaft beschweren?", "de", "complaint", "Auswärtige"),
         ("Must we register him with the social security before he arrives?", "en", "social_security", "health"),
+        (
+            "hello sir i want job in germany as driver. can you find me employer?",
+            "en",
+            "job_search",
+            "Make it in Germany",
+        ),
     ],
 )
 def test_a_question_outside_the_remit_gets_its_referral_in_the_users_language(
@@ -42,6 +48,7 @@ def test_a_question_outside_the_remit_gets_its_referral_in_the_users_language(
         "Wir sind eine Personalvermittlung mit Kunden in ganz Niedersachsen. Wer ist zuständig?",
         "Can my wife and two children come along?",
         "Our carer is married and has one child.",
+        "Where do we find a job description template for the declaration?",
     ],
 )
 def test_a_question_inside_the_remit_gets_no_referral(message: str) -> None:
