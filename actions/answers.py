@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import answered_the_form, language_of, latest_entity, latest_intent, say
+from actions.conversation import answered_the_form, language_of, latest_intent, say
 from actions.insights import feedback_offer, topic_insight
 from bot.answers import render
 from bot.clock import today
@@ -26,7 +26,7 @@ from bot.understanding.reading import (
 from bot.understanding.referrals import referral_for
 from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
 from bot.understanding.slots import context_slots
-from bot.understanding.titles import title_asked_about
+from bot.understanding.titles import ruled_out, title_asked_about
 from bot.understanding.topic_cues import fits_the_question
 
 TOPIC_PARAMETERS = ("residence_title", "occupation")
@@ -89,7 +89,7 @@ def answer_message(dispatcher: CollectingDispatcher, tracker: Tracker, intent: s
         dispatcher.utter_message(text="\n\n".join(referral.paragraphs))
     if topic == OUT_OF_SCOPE or (referral and referral.answers_alone):
         return _slot_events(tracker, reading)  # outside the remit: utter_out_of_scope says what Lotse does
-    params = {name: str(value) for name in TOPIC_PARAMETERS if (value := latest_entity(tracker, name)) is not None}
+    params = _named_parameters(tracker, message)
     if topic == "recognition_body" and reading.context.occupation_group and "occupation" not in params:
         params["occupation"] = reading.context.occupation_group
     if (
@@ -117,6 +117,16 @@ def further_question_intent(reading: Reading, answered: str) -> Optional[str]:
         if general and not answered.startswith(tuple(covered_by(general))):
             return general
     return None
+
+
+def _named_parameters(tracker: Tracker, message: str) -> Dict[str, str]:
+    """The first title and occupation the message names, unless it rules the title out ("not Blue Card I guess")."""
+    params: Dict[str, str] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        name, start = str(entity.get("entity")), int(entity.get("start") or 0)
+        if name in TOPIC_PARAMETERS and name not in params and not ruled_out(message, start):
+            params[name] = str(entity.get("value"))
+    return params
 
 
 def _answer_other_question(dispatcher: CollectingDispatcher, reading: Reading, intent: str, language: str) -> None:

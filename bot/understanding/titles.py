@@ -32,6 +32,11 @@ def title_asked_about(message: str, reading: Reading) -> Optional[str]:
     folded = fold(message)
     for title, pattern in NAMED_TITLES:
         found = re.search(pattern, folded)
-        if found and not re.search(_NEGATED + r"$", folded[: found.start()]):
+        if found and not ruled_out(folded, found.start()):
             return title
     return BY_QUALIFICATION.get(reading.context.qualification or "")
+
+
+def ruled_out(message: str, start: int) -> bool:
+    """Whether the words just before a title named at ``start`` rule it out ("ohne Blaue Karte")."""
+    return bool(re.search(_NEGATED + r"$", fold(message[:start])))

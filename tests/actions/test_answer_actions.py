@@ -251,3 +251,32 @@ async def test_a_request_to_register_a_case_the_model_missed_starts_the_intake()
     event = user_event("Bitte helfen Sie mir, einen Fall für zwei Pflegekräfte aus Indien anzulegen.", "nlu_fallback")
     events = await ActionHandleFallback().run(dispatcher, tracker_with([event], slots={"language": "de"}), {})
     assert events == [{"event": "followup", "name": "intake_form", "timestamp": None}]
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "title", "expected"),
+    [
+        (
+            "en",
+            "Which residence title does a welder with recognised vocational training get? Not Blue Card I guess?",
+            "Blue Card",
+            "18a",
+        ),
+        (
+            "de",
+            "Gibt es ein Mindestgehalt für eine Pflegefachkraft mit anerkannter Ausbildung ohne Blaue Karte?",
+            "Blaue Karte",
+            "18a",
+        ),
+    ],
+)
+async def test_a_title_the_message_rules_out_is_not_the_one_answered(
+    language: str, message: str, title: str, expected: str
+) -> None:
+    start = message.index(title)
+    entity = {"entity": "residence_title", "value": "blue_card", "start": start, "end": start + len(title)}
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_with([user_event(message, "ask_residence_title", [entity])], slots={"language": language})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    said = dispatcher.messages[-1]["text"]
+    assert f"§ {expected}" in said and "§ 18g" not in said.split("\n")[0]
