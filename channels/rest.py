@@ -3,7 +3,9 @@
 Refuses malformed requests with 400 and a JSON body instead of falling back to a shared
 default conversation, passes on only the metadata Lotse uses (plus a keyed hash of the client's
 address for the per-address limit on new cases), refuses a client address over its message limit
-with 429, and logs no message text. A status notice counts as told only once its answer was written.
+with 429, and logs no message text. A request whose `X-Request-ID` it answered before gets that answer
+again instead of a second turn (channels/replayed_turns.py: nginx passes a POST on to another Rasa server
+when the first died during it), and a status notice counts as told only once its answer was written.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from channels.erasure import carry_out_erasure
 from channels.feedback import is_feedback, read_payload, record
 from channels.message_limits import MessageLimiter, shared_limiter
 from channels.start_objects import after_server_start
-from channels.status_notices.conversations import settle, tell_untold
+from channels.replayed_turns import replay, request_id
+from channels.status_notices.conversations import agent_of, settle, tell_untold
 from channels.status_notices.store import Notice, shared_store
 from channels.webhook_requests import json_object
 
@@ -106,7 +109,13 @@ class HardenedRestInput(InputChannel):
             if is_feedback(text):
                 return await self._take_feedback(sender, text)
             collector = WholeMessageCollector()
-            message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            message_id = request_id(request.headers)
+            agent = agent_of(request.app)
+            if message_id and agent and await replay(agent, sender, message_id, text, collector):
+                return response.json(collector.messages)  # answered before (a retry): not a second turn
+            message = UserMessage(
+                text, collector, sender, input_channel=self.name(), message_id=message_id, metadata=metadata
+            )
             notices: List[Notice] = []  # told in this answer: they count as told once it went out
             try:
                 await tell_untold(request.app, shared_store(), message, notices)
