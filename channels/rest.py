@@ -29,7 +29,7 @@ from channels.erasure import carry_out_erasure
 from channels.feedback import is_feedback, read_payload, record
 from channels.message_limits import MessageLimiter, shared_limiter
 from channels.start_objects import after_server_start
-from channels.replayed_turns import replay, request_id
+from channels.replayed_turns import replay, request_id, seen_requests
 from channels.status_notices.conversations import agent_of, settle, tell_untold
 from channels.status_notices.store import Notice, shared_store
 from channels.webhook_requests import json_object
@@ -111,7 +111,12 @@ class HardenedRestInput(InputChannel):
             collector = WholeMessageCollector()
             message_id = request_id(request.headers)
             agent = agent_of(request.app)
-            if message_id and agent and await replay(agent, sender, message_id, text, collector):
+            if (
+                message_id
+                and agent
+                and not seen_requests().certainly_new(message_id)
+                and await replay(agent, sender, message_id, text, collector)
+            ):
                 return response.json(collector.messages)  # answered before (a retry): not a second turn
             message = UserMessage(
                 text, collector, sender, input_channel=self.name(), message_id=message_id, metadata=metadata
