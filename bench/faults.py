@@ -286,6 +286,17 @@ def print_notices(moved: int, states: Counter, people: Sequence[Employer]) -> No
     print(f"status notices: {moved} cases moved, backend notices {dict(states)}, told in the chat {told}")
 
 
+def passed_on(stack: Stack) -> Counter:
+    """Chat requests nginx passed on to the other Rasa server after the first failed, by final status
+    (its access log lists every server tried: `upstream_status=502, 200`)."""
+    log = (stack.log_dir / "nginx-access.log").read_text(encoding="utf-8")
+    return Counter(
+        line.split()[4]
+        for line in log.splitlines()
+        if '"POST /webhooks/rest/webhook"' in line and "," in line.split("upstream_status=", 1)[-1]
+    )
+
+
 def run_faults(conversations: int) -> int:
     print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}", flush=True)
     people = employers(conversations)
@@ -304,4 +315,5 @@ def run_faults(conversations: int) -> int:
         print_cases(people, counts)
         print_turns("'Danke' turns after the status change", notice_tally)
         print_notices(moved, states, people)
+        print(f"chat requests nginx passed on to the other Rasa server, by final status: {dict(passed_on(stack))}")
     return 0

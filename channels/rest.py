@@ -3,15 +3,18 @@
 Refuses malformed requests with 400 and a JSON body instead of falling back to a shared
 default conversation, passes on only the metadata Lotse uses (plus a keyed hash of the client's
 address for the per-address limit on new cases), refuses a client address over its message limit
-with 429, and logs no message text.
+with 429, and logs no message text. A request whose `X-Request-ID` it answered before gets that answer
+again instead of a second turn (channels/replayed_turns.py: nginx passes a POST on to another Rasa server
+when the first died during it), and a status notice counts as told only once its answer was written.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -26,8 +29,9 @@ from channels.erasure import carry_out_erasure
 from channels.feedback import is_feedback, read_payload, record
 from channels.message_limits import MessageLimiter, shared_limiter
 from channels.start_objects import after_server_start
-from channels.status_notices.conversations import tell_untold
-from channels.status_notices.store import shared_store
+from channels.replayed_turns import replay, request_id, seen_requests
+from channels.status_notices.conversations import agent_of, settle, tell_untold
+from channels.status_notices.store import Notice, shared_store
 from channels.webhook_requests import json_object
 
 logger = logging.getLogger(__name__)
@@ -44,6 +48,20 @@ class InvalidRequest(ValueError):
 
 def _error(status: int, code: str, message: str) -> HTTPResponse:
     return response.json({"error": {"code": code, "message": message}}, status=status)
+
+
+async def answer_then_settle(request: Request, messages: List[Dict[str, Any]], notices: List[Notice]) -> None:
+    """Writes the answer, then counts its status notices as told; if the connection is gone before the
+    answer is written (the client or nginx gave up, the server is stopping), they are released and told
+    at the conversation's next turn. A replica killed before this point never confirms: the claims lapse
+    (`NoticeStore.claim`). What this cannot see: an answer written to nginx that the client no longer takes."""
+    answer = await request.respond(content_type="application/json")
+    try:
+        await answer.send(json.dumps(messages), end_stream=True)
+    except BaseException:  # Sanic raises CancelledError for a closing connection
+        settle(shared_store(), notices, delivered=False)
+        raise
+    settle(shared_store(), notices, delivered=True)
 
 
 class WholeMessageCollector(CollectingOutputChannel):
@@ -80,7 +98,7 @@ class HardenedRestInput(InputChannel):
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
+        async def receive(request: Request) -> Optional[HTTPResponse]:
             try:
                 sender, text, metadata = self._parse(request)
             except InvalidRequest as invalid:
@@ -91,29 +109,50 @@ class HardenedRestInput(InputChannel):
             if is_feedback(text):
                 return await self._take_feedback(sender, text)
             collector = WholeMessageCollector()
-            message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            message_id = request_id(request.headers)
+            agent = agent_of(request.app)
+            if (
+                message_id
+                and agent
+                and not seen_requests().certainly_new(message_id)
+                and await replay(agent, sender, message_id, text, collector)
+            ):
+                return response.json(collector.messages)  # answered before (a retry): not a second turn
+            message = UserMessage(
+                text, collector, sender, input_channel=self.name(), message_id=message_id, metadata=metadata
+            )
+            notices: List[Notice] = []  # told in this answer: they count as told once it went out
             try:
-                await tell_untold(request.app, shared_store(), message)
+                await tell_untold(request.app, shared_store(), message, notices)
                 await on_new_message(message)
                 await carry_out_erasure(request.app, sender)
             except CancelledError:
+                settle(shared_store(), notices, delivered=False)
                 logger.error("rest: handling a message timed out")
                 return _error(503, "timeout", "The assistant took too long to answer. Please try again.")
             except Exception as error:  # the user gets an answer, the log no message text
+                settle(shared_store(), notices, delivered=False)
                 logger.error("rest: handling a message failed (%s)", type(error).__name__)
                 return _error(500, "internal_error", "The assistant could not answer. Please try again.")
-            return response.json(collector.messages)
+            await answer_then_settle(request, collector.messages, notices)
+            return None
 
         @webhook.route("/untold", methods=["POST"])
-        async def untold(request: Request) -> HTTPResponse:
+        async def untold(request: Request) -> Optional[HTTPResponse]:
             """The widget, while open, asks for status notices its conversation has not heard yet."""
             sender = json_object(request).get("sender")
             if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
                 return _error(400, "invalid_sender", "'sender' must be a string of 1-128 letters, digits or ._:@-")
             collector = WholeMessageCollector()
             asking = UserMessage(None, collector, sender, input_channel=self.name())
-            await tell_untold(request.app, shared_store(), asking)
-            return response.json(collector.messages)
+            notices: List[Notice] = []
+            try:
+                await tell_untold(request.app, shared_store(), asking, notices)
+            except BaseException:
+                settle(shared_store(), notices, delivered=False)
+                raise
+            await answer_then_settle(request, collector.messages, notices)
+            return None
 
         return webhook
 

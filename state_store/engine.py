@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Sequence, Tuple
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -77,8 +77,17 @@ def _take_the_write_lock_first(engine: Engine) -> None:
 
 
 @functools.lru_cache(maxsize=None)
-def prepared_engine(url: str, store: str, version: int, tables: Sequence[Table]) -> Engine:
-    """The engine, once the store's tables exist at `version` (created when missing)."""
+def prepared_engine(
+    url: str,
+    store: str,
+    version: int,
+    tables: Sequence[Table],
+    upgrades: Sequence[Tuple[int, str]] = (),
+) -> Engine:
+    """The engine, once the store's tables exist at `version`: created when missing; a database at an
+    older version is brought up by `upgrades` (pairs of the version a statement reaches and the
+    statement, e.g. `ALTER TABLE … ADD COLUMN`, valid on SQLite and PostgreSQL), in order, in the same
+    transaction. (A tuple: the engines are cached by their arguments.)"""
     engine = engine_for(url)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -89,6 +98,10 @@ def prepared_engine(url: str, store: str, version: int, tables: Sequence[Table])
             connection.execute(schema_versions.insert().values(store=store, version=version))
         elif found > version:
             raise SchemaTooNew(f"the {store} store has schema version {found}; this code knows {version}")
+        elif found < version:
+            for _, statement in sorted(step for step in upgrades if found < step[0] <= version):
+                connection.execute(text(statement))
+            connection.execute(schema_versions.update().where(schema_versions.c.store == store).values(version=version))
     return engine
 
 

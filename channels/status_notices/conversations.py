@@ -53,21 +53,36 @@ def told_in(tracker: DialogueStateTracker, notice: Notice) -> bool:
     )
 
 
-async def tell(agent: Agent, store: NoticeStore, sender_id: str, notice: Notice, output: OutputChannel) -> bool:
+async def tell(
+    agent: Agent,
+    store: NoticeStore,
+    sender_id: str,
+    notice: Notice,
+    output: OutputChannel,
+    unconfirmed: Optional[List[Notice]] = None,
+) -> bool:
     """Lets the bot tell the notice in the conversation; False if another turn or replica told it
     already, or it cannot be told now (no model that knows the intent, a form is asking its questions,
-    the bot said nothing): then the notice stays untold and a later turn outside a form tells it."""
+    the bot said nothing): then the notice stays untold and a later turn outside a form tells it.
+
+    An output channel that sends at once (Teams, WhatsApp, Telegram) has sent it when this returns: the
+    notice counts as told. A collecting one (the REST channel) has not: pass `unconfirmed`, which gets the
+    notice, and confirm (`NoticeStore.confirm`) once the answer went out, or release it."""
     if agent.processor is None or NOTICE_INTENT not in agent.domain.intents:
         return False  # no model, or one trained before the rule: it would answer with its fallback
     if not store.claim(notice):
         return False
     try:
         told = await _trigger_notice(agent, sender_id, notice, output)
-    except Exception:
+    except BaseException:  # also a cancelled turn (the client went away): told again later
         store.release(notice)
         raise
     if not told:
         store.release(notice)
+    elif unconfirmed is None:
+        store.confirm(notice)
+    else:
+        unconfirmed.append(notice)
     return told
 
 
@@ -82,8 +97,11 @@ async def _trigger_notice(agent: Agent, sender_id: str, notice: Notice, output: 
     return told_in(tracker, notice)
 
 
-async def tell_untold(app: Any, store: NoticeStore, message: UserMessage) -> None:
-    """Before a turn: tells the conversation what changed in its cases since it last wrote."""
+async def tell_untold(
+    app: Any, store: NoticeStore, message: UserMessage, unconfirmed: Optional[List[Notice]] = None
+) -> None:
+    """Before a turn: tells the conversation what changed in its cases since it last wrote
+    (`unconfirmed`: see `tell`)."""
     agent = agent_of(app)
     if agent is None or not store.has_untold():
         return
@@ -91,7 +109,16 @@ async def tell_untold(app: Any, store: NoticeStore, message: UserMessage) -> Non
     if tracker is None:
         return
     for notice in store.latest_untold(references_of(tracker)):
-        await tell(agent, store, message.sender_id, notice, message.output_channel)
+        await tell(agent, store, message.sender_id, notice, message.output_channel, unconfirmed)
+
+
+def settle(store: NoticeStore, notices: List[Notice], delivered: bool) -> None:
+    """After the answer that told `notices`: confirmed if it went out, else released to be told again."""
+    for notice in notices:
+        if delivered:
+            store.confirm(notice)
+        else:
+            store.release(notice)
 
 
 async def remember_cases(app: Any, store: NoticeStore, message: UserMessage) -> None:

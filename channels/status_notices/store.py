@@ -4,9 +4,13 @@ every Rasa replica. It holds every event id received (so a replay is recognised,
 restart and on another replica), the notices not yet told, and which conversation opened a case,
 for channels that can write first (Teams).
 
-A notice is told by whoever claims it: the claim is one conditional `UPDATE … WHERE told_at IS NULL`,
-so of two replicas (or two turns) only one changes the row. Notices and the reference → conversation
-map are kept `KEPT_FOR` (30 days, as long as a conversation) after their last use."""
+A notice is told by whoever claims it: the claim is one conditional `UPDATE … WHERE told_at IS NULL
+AND no live claim`, so of two replicas (or two turns) only one changes the row. A claim is a lease
+(`CLAIM_LEASE`): the notice counts as told (`told_at`) only when the channel confirms that its message
+went out (`confirm`: for the REST channel once the answer was written to the open connection); a claim
+released (the turn failed or was cancelled) or never confirmed (the replica died) lets a later turn tell
+it again. Notices and the reference → conversation map are kept `KEPT_FOR` (30 days, as long as a
+conversation) after their last use."""
 
 from __future__ import annotations
 
@@ -23,7 +27,10 @@ from state_store.local_state import var_dir
 
 STORE_FILE_NAME = "status_notices.sqlite3"
 KEPT_FOR = timedelta(days=30)
-SCHEMA_VERSION = 1
+# Longer than any turn (nginx gives one 30 s): a live turn's claim does not lapse before it confirms.
+CLAIM_LEASE = timedelta(seconds=90)
+SCHEMA_VERSION = 2
+UPGRADES = ((2, "ALTER TABLE status_notices ADD COLUMN claimed_until TEXT"),)
 
 # Times are ISO 8601 text in UTC (the same format everywhere, so text order is time order).
 notices_table = Table(
@@ -35,6 +42,7 @@ notices_table = Table(
     Column("changed_at", Text, nullable=False),
     Column("received_at", Text, nullable=False),
     Column("told_at", Text),
+    Column("claimed_until", Text),  # a claim not yet confirmed, until then (schema version 2)
     Index("ix_status_notices_reference_changed", "reference", "changed_at"),
     Index("ix_status_notices_told", "told_at"),
     Index("ix_status_notices_received", "received_at"),
@@ -76,12 +84,14 @@ class NoticeStore:
 
     def __init__(self, path: Optional[Path] = None) -> None:
         url = f"sqlite:///{path}" if path else state_url(var_dir() / STORE_FILE_NAME)
-        self._engine = prepared_engine(url, "status_notices", SCHEMA_VERSION, (notices_table, conversations_table))
+        self._engine = prepared_engine(
+            url, "status_notices", SCHEMA_VERSION, (notices_table, conversations_table), UPGRADES
+        )
         adopt_legacy_table(
             self._engine,
             "notices",
-            "INSERT OR IGNORE INTO status_notices SELECT event_id, reference, status, changed_at, received_at, told_at"
-            " FROM notices",
+            "INSERT OR IGNORE INTO status_notices (event_id, reference, status, changed_at, received_at, told_at)"
+            " SELECT event_id, reference, status, changed_at, received_at, told_at FROM notices",
         )
         adopt_legacy_table(
             self._engine,
@@ -124,17 +134,25 @@ class NoticeStore:
         return list(latest.values())
 
     def claim(self, notice: Notice) -> bool:
-        """Marks the notice and every older one of its case as told; False if another turn or replica
-        was quicker (the conditional update changes the row for one of them only)."""
-        now = _now().isoformat()
+        """Takes the notice to tell it, for `CLAIM_LEASE`; False if it was told, or another turn or
+        replica holds a live claim (the conditional update changes the row for one of them only)."""
+        now = _now()
         with self._engine.begin() as connection:
             claimed = connection.execute(
                 update(notices_table)
-                .where((_notice.event_id == notice.event_id) & _notice.told_at.is_(None))
-                .values(told_at=now)
+                .where(
+                    (_notice.event_id == notice.event_id)
+                    & _notice.told_at.is_(None)
+                    & (_notice.claimed_until.is_(None) | (_notice.claimed_until < now.isoformat()))
+                )
+                .values(claimed_until=(now + CLAIM_LEASE).isoformat())
             )
-            if claimed.rowcount != 1:
-                return False
+        return claimed.rowcount == 1
+
+    def confirm(self, notice: Notice) -> None:
+        """The claimed notice went out: it and every older one of its case count as told."""
+        now = _now().isoformat()
+        with self._engine.begin() as connection:
             connection.execute(
                 update(notices_table)
                 .where(
@@ -142,14 +160,17 @@ class NoticeStore:
                     & (_notice.changed_at <= notice.changed_at)
                     & _notice.told_at.is_(None)
                 )
-                .values(told_at=now)
+                .values(told_at=now, claimed_until=None)
             )
-        return True
 
     def release(self, notice: Notice) -> None:
         """Undoes a claim whose message could not be sent, so the next turn tells it."""
         with self._engine.begin() as connection:
-            connection.execute(update(notices_table).where(_notice.event_id == notice.event_id).values(told_at=None))
+            connection.execute(
+                update(notices_table)
+                .where((_notice.event_id == notice.event_id) & _notice.told_at.is_(None))
+                .values(claimed_until=None)
+            )
 
     def has_untold(self) -> bool:
         with self._engine.connect() as connection:

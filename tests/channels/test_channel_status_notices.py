@@ -9,6 +9,7 @@ messages a tiny scripted responder stands in for the trained bot and registers a
 intake action does (the `case_reference` slot). Teams is the local Bot Framework stand-in.
 """
 
+import asyncio
 import json
 import socket
 import time
@@ -100,7 +101,12 @@ async def action_server() -> AsyncIterator[EndpointConfig]:
 
 async def scripted_bot(agent: Agent, message: UserMessage) -> None:
     """`register <reference> <language>` opens a case as the intake does, `form <name|off>` starts or
-    ends a form; anything else is echoed."""
+    ends a form, `crash` fails the turn, `slow <seconds>` takes that long first; anything else is echoed."""
+    first_word = (message.text or "").split()[:2]
+    if first_word[:1] == ["crash"]:
+        raise RuntimeError("the turn failed")
+    if first_word[:1] == ["slow"]:
+        await asyncio.sleep(float(first_word[1]))
     async with agent.lock_store.lock(message.sender_id):
         tracker = await agent.tracker_store.retrieve(message.sender_id) or DialogueStateTracker(
             message.sender_id, agent.domain.slots
@@ -338,6 +344,30 @@ async def test_the_widget_while_open_fetches_untold_notices_once(bot: Bot) -> No
     assert await bot.post("/webhooks/rest/untold", body, {}) == (200, [])
     status, answer = await bot.post("/webhooks/rest/untold", b'{"sender": "no spaces allowed"}', {})
     assert (status, answer["error"]["code"]) == (400, "invalid_sender")
+
+
+async def test_a_notice_in_an_answer_that_failed_is_told_again(bot: Bot) -> None:
+    """The turn failed after the notice was said: the client got the polite error, not the notice."""
+    sender = await registered(bot, "de")
+    await bot.notice("in_pre_check")
+    body = json.dumps({"sender": sender, "message": "crash"}).encode()
+    status, answer = await bot.post("/webhooks/rest/webhook", body, {})
+    assert (status, answer["error"]["code"]) == (500, "internal_error")
+    told = await bot.say(sender, "Hallo")
+    assert REFERENCE in told[0] and told[1:] == ["echo: Hallo"]
+    assert await bot.say(sender, "noch da?") == ["echo: noch da?"], "told once its answer went out"
+
+
+async def test_a_notice_in_an_answer_the_client_gave_up_on_is_told_again(bot: Bot) -> None:
+    """The client (or nginx) closed the connection during the turn: Sanic cancels it, the notice is released."""
+    sender = await registered(bot, "de")
+    await bot.notice("in_pre_check")
+    with pytest.raises(asyncio.TimeoutError):
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.5)) as session:
+            await session.post(f"{bot.base_url}/webhooks/rest/webhook", json={"sender": sender, "message": "slow 2"})
+    await asyncio.sleep(0.3)  # the server sees the closed connection and cancels the turn
+    told = await bot.say(sender, "Hallo")
+    assert REFERENCE in told[0] and told[1:] == ["echo: Hallo"]
 
 
 async def test_the_notice_enters_as_rasas_external_intent_and_the_bot_says_it(bot: Bot) -> None:

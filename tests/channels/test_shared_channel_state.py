@@ -67,6 +67,8 @@ def test_a_notice_received_by_one_replica_is_told_by_exactly_one(notices: Tuple[
     claims = in_parallel([lambda each=each, store=store: store.claim(each) for each in received for store in notices])
     assert claims.count(True) == len(received), "every notice claimed once, by one of the two"
     assert claims.count(False) == len(received)
+    assert first.has_untold(), "claimed, but not told until the answer went out"
+    in_parallel([lambda each=each: second.confirm(each) for each in received])
     assert not first.has_untold() and not second.has_untold()
 
 
@@ -78,6 +80,53 @@ def test_a_released_claim_is_told_by_the_other_replica(notices: Tuple[NoticeStor
     first.release(kept)  # the channel refused the message
     assert second.latest_untold([kept.reference]) == [kept] and second.claim(kept)
     assert not first.claim(kept)
+
+
+def test_a_claim_never_confirmed_lapses_and_the_notice_is_told_again(
+    notices: Tuple[NoticeStore, NoticeStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The replica that claimed it died before its answer went out: after the lease another tells it."""
+    first, second = notices
+    kept = notice(reference=f"LT-2026-{uuid.uuid4().hex[:6].upper()}")
+    first.accept(kept)
+    assert first.claim(kept)
+    assert not second.claim(kept), "a live claim is exclusive"
+    later = datetime.now(timezone.utc) + notice_module.CLAIM_LEASE + timedelta(seconds=1)
+    monkeypatch.setattr(notice_module, "_now", lambda: later)
+    assert second.latest_untold([kept.reference]) == [kept] and second.claim(kept)
+    second.confirm(kept)
+    assert not first.claim(kept) and first.latest_untold([kept.reference]) == []
+
+
+def test_a_confirmed_notice_counts_its_older_ones_as_told(notices: Tuple[NoticeStore, NoticeStore]) -> None:
+    first, second = notices
+    case = f"LT-2026-{uuid.uuid4().hex[:6].upper()}"
+    older = notice(0, reference=case, changed_at="2026-11-26T09:00:00+00:00")
+    newer = notice(1, reference=case, changed_at="2026-11-26T10:00:00+00:00")
+    first.accept(older)
+    first.accept(newer)
+    assert second.latest_untold([newer.reference]) == [newer] and second.claim(newer)
+    second.confirm(newer)
+    assert first.latest_untold([case]) == [] and not first.claim(older)
+
+
+def test_a_version_1_store_gets_the_claim_column_and_keeps_its_notices(tmp_path: Path) -> None:
+    """A database written before claims were leases (schema version 1) is upgraded in place."""
+    path = tmp_path / "v1.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(
+            "CREATE TABLE lotse_schema_versions (store VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL);"
+            "INSERT INTO lotse_schema_versions VALUES ('status_notices', 1);"
+            "CREATE TABLE status_notices (event_id TEXT PRIMARY KEY, reference TEXT NOT NULL, status TEXT NOT NULL,"
+            " changed_at TEXT NOT NULL, received_at TEXT NOT NULL, told_at TEXT);"
+            "INSERT INTO status_notices VALUES ('event-old-1', 'LT-2026-7K3QZD', 'in_pre_check',"
+            " '2026-11-26T09:00:00+00:00', '2026-11-26T09:00:01+00:00', NULL);"
+        )
+    store = NoticeStore(path)
+    kept = Notice("event-old-1", "LT-2026-7K3QZD", "in_pre_check", "2026-11-26T09:00:00+00:00")
+    assert store.latest_untold([kept.reference]) == [kept] and store.claim(kept)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT version FROM lotse_schema_versions").fetchall() == [(2,)]
 
 
 def test_a_replayed_event_id_is_refused_by_the_other_replica(notices: Tuple[NoticeStore, NoticeStore]) -> None:
@@ -143,7 +192,7 @@ def test_both_stores_record_their_schema_version(
 ) -> None:
     with engine_for(replica_urls[0]).connect() as connection:
         versions = dict(connection.execute(text("SELECT store, version FROM lotse_schema_versions")).all())
-    assert versions["status_notices"] == 1 and versions["connector_entries"] == 1
+    assert versions["status_notices"] == notice_module.SCHEMA_VERSION and versions["connector_entries"] == 1
 
 
 # ---------------------------------------------------------------- webhook delivery ids

@@ -1,10 +1,16 @@
 """Two Rasa servers' lock stores on the real Redis (127.0.0.1:6379, db 15, a fresh key prefix): every
-ticket of one conversation is issued once, and only one turn holds the lock at a time."""
+ticket of one conversation is issued once, only one turn holds the lock at a time, a live turn keeps
+it past its lease, and a killed server's ticket lapses within the lease."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -90,3 +96,78 @@ def test_one_turn_at_a_time_and_the_lock_is_gone_afterwards(prefix: str) -> None
     assert starts_and_ends == ["start", "end"] * 8, "two turns overlapped"
     assert [number for kind, number in trace if kind == "start"] == list(range(8)), "not in arrival order"
     assert stores[0].get_lock("turns") is None
+
+
+HOLDER = """
+import asyncio, sys
+from rasa.utils.endpoints import EndpointConfig
+from conversation_store.ordered_lock import OrderedRedisLockStore
+
+async def hold() -> None:
+    store = OrderedRedisLockStore(EndpointConfig(url="{host}", port={port}, db={db}, key_prefix="{prefix}"), {lease})
+    async with store.lock("{conversation}"):
+        print("holding", flush=True)
+        await asyncio.sleep(3600)
+
+asyncio.run(hold())
+"""
+
+
+def test_a_killed_servers_ticket_lapses_within_the_lease(prefix: str) -> None:
+    """A server SIGKILLed during a turn leaves its ticket in Redis; the next turn of that conversation,
+    on another server, starts within the lease, not after Rasa's 60-second lifetime."""
+    lease = 1.0
+    script = HOLDER.format(**REDIS, prefix=prefix, lease=lease, conversation="killed")
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=os.environ)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"holding"
+        time.sleep(3 * lease)  # renewed meanwhile: still held after three leases
+        other = OrderedRedisLockStore(
+            EndpointConfig(url=REDIS["host"], port=REDIS["port"], db=REDIS["db"], key_prefix=prefix), lease
+        )
+        held = other.get_lock("killed")
+        assert held is not None and len(held.tickets) == 1, "the living holder's ticket lapsed"
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+        killed_at = time.monotonic()
+
+        async def next_turn() -> float:
+            async with other.lock("killed"):
+                return time.monotonic() - killed_at
+
+        waited = asyncio.run(next_turn())
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    assert waited < lease + 0.5, f"the next turn waited {waited:.1f} s"
+
+
+def test_a_turn_longer_than_the_lease_keeps_the_lock(prefix: str) -> None:
+    """The lease is renewed while the turn runs: a turn on the other server waits for it however long it takes."""
+    lease = 0.5
+    stores = [
+        OrderedRedisLockStore(
+            EndpointConfig(url=REDIS["host"], port=REDIS["port"], db=REDIS["db"], key_prefix=prefix), lease
+        )
+        for _ in range(SERVERS)
+    ]
+    trace: list[str] = []
+
+    async def long_turn() -> None:
+        async with stores[0].lock("long"):
+            trace.append("long starts")
+            await asyncio.sleep(6 * lease)
+            trace.append("long ends")
+
+    async def next_turn() -> None:
+        await asyncio.sleep(0.05)
+        async with stores[1].lock("long"):
+            trace.append("next starts")
+
+    async def both() -> None:
+        await asyncio.gather(long_turn(), next_turn())
+
+    asyncio.run(both())
+    assert trace == ["long starts", "long ends", "next starts"]
+    assert stores[0].get_lock("long") is None

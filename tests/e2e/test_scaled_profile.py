@@ -92,6 +92,24 @@ def test_one_conversation_keeps_its_order_across_replicas(scaled: Stack) -> None
     assert len(set(served)) == SCALE.rasa_servers, f"all six went to {set(served)}"
 
 
+def test_a_request_sent_again_with_its_request_id_is_answered_without_a_second_turn(scaled: Stack) -> None:
+    """What nginx does when a Rasa server dies during a turn, and a client may do when it resends: the
+    same X-Request-ID again. The turn was saved, so the answer comes from the tracker, whichever server
+    takes the repeat; a new request id is a new turn."""
+    sender = f"e2e-{uuid.uuid4().hex}"
+    request_id = f"e2e-repeat-{uuid.uuid4().hex[:12]}"
+    body = {"sender": sender, "message": "Was kostet das beschleunigte Fachkräfteverfahren?"}
+    url = f"{PUBLIC}/webhooks/rest/webhook"
+    first = httpx.post(url, json=body, headers={"X-Request-ID": request_id}, timeout=60)
+    again = [httpx.post(url, json=body, headers={"X-Request-ID": request_id}, timeout=60) for _ in range(3)]
+    assert first.status_code == 200 and "411" in first.json()[0]["text"]
+    assert [answer.json() for answer in again] == [first.json()] * 3
+    assert [kind for kind, _ in tracker_events(scaled, sender)].count("user") == 1
+    other = httpx.post(url, json={**body, "message": "danke"}, headers={"X-Request-ID": request_id}, timeout=60)
+    assert other.status_code == 200 and other.json() != first.json(), "another text with the id is a new turn"
+    assert [kind for kind, _ in tracker_events(scaled, sender)].count("user") == 2
+
+
 def test_the_request_id_comes_back_and_reaches_the_log(scaled: Stack) -> None:
     made = httpx.get(f"{PUBLIC}/webhooks/rest/")
     assert made.status_code == 200 and NGINX_REQUEST_ID.match(made.headers["X-Request-ID"])
