@@ -27,6 +27,7 @@ part "mypy: types (pyproject.toml, scripts/typecheck.sh)" bash scripts/typecheck
 part "web: TypeScript types and lint (npm run check)" bash -c "cd web && npm run --silent check"
 part "bot, actions, channels, conversation store, insights (unit)" "$RASA_PY" -m pytest tests/bot tests/actions tests/channels tests/conversation_store tests/insights -q -p no:cacheprovider
 part "backend on SQLite and PostgreSQL" "$BACKEND_PY" -m pytest tests/backend -q -p no:cacheprovider
+part "nginx present (the scaled profile's entry, issue 16 S3)" bash scripts/ensure_nginx.sh
 part "Kubernetes manifests: render, validate, policies (issue 16 S6)" bash scripts/check_kubernetes.sh
 part "container images: build on a debootstrap base, health checks inside (issue 16 S7)" bash scripts/check_images.sh
 part "facts check (expiring, unverified)" "$RASA_PY" scripts/facts_check.py
@@ -34,7 +35,6 @@ part "rasa data validate" "$RASA_PY" scripts/validate_data.py --data data/nlu st
 part "NLU on held-out German and English sets" "$RASA_PY" scripts/nlu_evaluation.py
 part "test stories" "$RASA" test core --stories tests/stories --model models/lotse.tar.gz --out reports/core --fail-on-prediction-errors
 part "chromium present" ensure_chromium
-part "nginx present (the scaled profile's entry, issue 16 S3)" bash scripts/ensure_nginx.sh
 # Its own stack and report (reports/answers/heldout.md); fails below the gate in scripts/answer_evaluation.py.
 part "answers to held-out real questions, clean and with typos (issue 13)" "$RASA_PY" scripts/answer_evaluation.py --split heldout --gate
 part "end to end: real stack, REST channel, backend, browser" "$RASA_PY" -m pytest tests/e2e -q -p no:cacheprovider
