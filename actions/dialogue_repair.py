@@ -45,13 +45,15 @@ def count_failure(dispatcher: CollectingDispatcher, tracker: Tracker, problem: s
     return failures
 
 
-def last_bot_message(tracker: Tracker) -> Tuple[str, Optional[str]]:
-    """The text of what the assistant said last before this message, and its domain response name."""
+def last_bot_message(tracker: Tracker) -> Tuple[str, Optional[str], List[str]]:
+    """The text of what the assistant said last before this message, its domain response name and the
+    payloads of its buttons."""
     for event in reversed(tracker.events):
         if event.get("event") == "bot":
             response = (event.get("metadata") or {}).get("utter_action")
-            return str(event.get("text") or ""), response
-    return "", None
+            buttons = (event.get("data") or {}).get("buttons") or []
+            return str(event.get("text") or ""), response, [str(button.get("payload")) for button in buttons]
+    return "", None, []
 
 
 class ActionReplyToYesNo(Action):
@@ -66,8 +68,8 @@ class ActionReplyToYesNo(Action):
         language = language_of(tracker)
         typed = str(tracker.latest_message.get("text") or "")
         answer = read_yes_no(typed) or ("no" if latest_intent(tracker) == "deny" else "yes")
-        last_text, last_response = last_bot_message(tracker)
-        reply = reply_to_yes_no(answer, last_text, last_response)
+        last_text, last_response, offered = last_bot_message(tracker)
+        reply = reply_to_yes_no(answer, last_text, last_response, offered)
         if reply.payload in FORM_OF_PAYLOAD:
             return [FollowupAction(FORM_OF_PAYLOAD[reply.payload])]
         if reply.payload:

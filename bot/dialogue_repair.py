@@ -5,7 +5,7 @@ goes somewhere (it takes the offer just made, or asks what the person needs, or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 from bot.texts import all_texts, text
 
@@ -59,11 +59,14 @@ def offer_taken_by_yes(last_text: str) -> Optional[str]:
     return None
 
 
-def reply_to_yes_no(answer: str, last_text: str, last_response: Optional[str]) -> YesNoReply:
-    """ "yes" after an offer takes it; "yes" after anything else asks what, with the main options;
-    "no" after "anything else?" closes politely; any other "no" asks whether there is anything else."""
+def reply_to_yes_no(
+    answer: str, last_text: str, last_response: Optional[str], offered: Sequence[str] = ()
+) -> YesNoReply:
+    """ "yes" after an offer takes it (a marked offer, or the one button the last message offered: "If you
+    like, I can check your case" [Check my case]); "yes" after anything else asks what, with the main
+    options; "no" after "anything else?" closes politely; any other "no" asks whether there is anything else."""
     if answer == "yes":
-        offer = offer_taken_by_yes(last_text)
+        offer = offer_taken_by_yes(last_text) or (offered[0] if len(offered) == 1 else None)
         return YesNoReply(payload=offer) if offer else YesNoReply(message_key="what_can_i_do")
     after_anything_else = last_response in ANYTHING_ELSE_RESPONSES or any(
         _said(key, last_text) for key in ANYTHING_ELSE_MESSAGES

@@ -93,6 +93,21 @@ async def test_yes_after_the_offer_of_a_person_gives_the_contact() -> None:
     assert events == [] and dispatcher.messages[0]["text"]
 
 
+async def test_yes_after_an_answer_offering_one_next_step_takes_it() -> None:
+    offer = "What a case costs in total: ... If you like, I can then check your case with a few questions."
+    tracker = after(offer, "yes", "affirm")
+    tracker.events[0]["data"] = {"buttons": [{"title": "Check my case", "payload": "/start_pathfinder"}]}
+    events, _ = await reply(tracker)
+    assert events == [{"event": "followup", "timestamp": None, "name": "pathfinder_form"}]
+
+
+async def test_yes_after_a_message_with_several_buttons_asks_what() -> None:
+    tracker = after("Did you mean one of these?", "yes", "affirm")
+    tracker.events[0]["data"] = {"buttons": [{"payload": "/ask_fee_visa"}, {"payload": "/request_human"}]}
+    _, dispatcher = await reply(tracker)
+    assert dispatcher.messages[0]["text"] == text("what_can_i_do", "en")
+
+
 async def test_yes_to_anything_else_asks_what_with_buttons() -> None:
     _, dispatcher = await reply(
         after("Is there anything else I can help you with?", "yes", "affirm", "utter_anything_else")
