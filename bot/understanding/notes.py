@@ -147,6 +147,8 @@ def age_notes(reading: Reading, message: str, topic: str, language: str, day: da
     age, threshold = reading.context.age, _age_threshold(day)
     salary = _current("salary_age_45_plus", day)
     monthly = _current("salary_age_45_plus_monthly", day)
+    if age is None and threshold is not None and salary is not None and topic != "age_rule":
+        return _age_rule_named(message, threshold, salary.value, language, day)
     if age is None or threshold is None or salary is None or monthly is None:
         return []
     values = {"age": str(age), "threshold": str(threshold)}
@@ -166,6 +168,22 @@ def age_notes(reading: Reading, message: str, topic: str, language: str, day: da
             **values,
         )
     ]
+
+
+_AGE_RULE = re.compile(
+    r"\b45[\s-]*(er[\s-]*)?(regel|rule|grenze)|(alters|age)[\s-]*(regel|rule|grenze|limit)|(over|ueber|über|ab)[\s-]*45",
+    re.I,
+)
+
+
+def _age_rule_named(message: str, threshold: int, salary: object, language: str, day: date) -> list[str]:
+    """A question that names the age rule while it was taken for another topic: the rule itself besides."""
+    if not _AGE_RULE.search(message) or not isinstance(salary, Decimal):
+        return []
+    fact = knowledge().fact("salary_age_45_plus")
+    amount = format_value(salary, fact.unit, language)
+    values = {"threshold": str(threshold), "salary": amount, "source": fact.source, "day": format_date(day, language)}
+    return [text("understanding_age_rule", language, **values)]
 
 
 def routing_notes(reading: Reading, topic: str, language: str) -> list[str]:

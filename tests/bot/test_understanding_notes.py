@@ -209,3 +209,30 @@ def test_a_trainee_s_pay_and_german_are_answered_with_the_16a_facts() -> None:
     assert fact("training_minimum_in_company") in said and fact("training_minimum_school_based") in said
     assert "level B1" in said
     assert notes("How much does the procedure cost?", "fee_procedure") == ""
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "says"),
+    [
+        (
+            "Gilt die 45-Regel auch, wenn die Person schon mit einem anderen Titel in Deutschland lebt?",
+            "de",
+            "erstmaliger Erteilung",
+        ),
+        (
+            "Over-45 rule: does it apply when the person already lives in Germany with another title?",
+            "en",
+            "for the first time",
+        ),
+    ],
+)
+def test_the_age_rule_named_besides_another_topic_is_stated_from_the_knowledge_file(
+    message: str, language: str, says: str
+) -> None:
+    said = notes(message, "worker_in_germany", language)
+    assert says in said and fact("salary_age_45_plus", language) in said
+
+
+def test_the_age_rule_is_not_repeated_in_its_own_answer_nor_stated_unasked() -> None:
+    assert notes("Does the 45 rule apply to a Blue Card?", "age_rule") == ""
+    assert notes("How long does the visa take?", "deadline_visa") == ""
