@@ -27,7 +27,7 @@ from bot.understanding.referrals import referral_for
 from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
 from bot.understanding.slots import context_slots
 from bot.understanding.titles import ruled_out, title_asked_about
-from bot.understanding.topic_cues import fits_the_question
+from bot.understanding.topic_cues import fitting
 
 TOPIC_PARAMETERS = ("residence_title", "occupation")
 TOPIC_OF_INTENT = {"help": "capabilities", "request_human": "human_contact"}
@@ -72,7 +72,8 @@ RANKED = 20  # ranked before the topics the message does not fit are left out, s
 
 def _named(hits: List[Hit], message: str) -> List[Hit]:
     """Only topics whose subject the message names and whose answer gives what it asks for (topic_cues.yml)."""
-    return [hit for hit in hits if fits_the_question(hit.intent, message)]
+    fit = set(fitting([hit.intent for hit in hits], message))
+    return [hit for hit in hits if hit.intent in fit]
 
 
 def _message(tracker: Tracker) -> str:

@@ -147,8 +147,8 @@ def age_notes(reading: Reading, message: str, topic: str, language: str, day: da
     age, threshold = reading.context.age, _age_threshold(day)
     salary = _current("salary_age_45_plus", day)
     monthly = _current("salary_age_45_plus_monthly", day)
-    if age is None and threshold is not None and salary is not None and topic != "age_rule":
-        return _age_rule_named(message, threshold, salary.value, language, day)
+    if age is None and threshold is not None and salary is not None and isinstance(salary.value, Decimal):
+        return [] if topic in AGE_RULE_STATED else _age_rule_named(message, threshold, salary.value, language, day)
     if age is None or threshold is None or salary is None or monthly is None:
         return []
     values = {"age": str(age), "threshold": str(threshold)}
@@ -176,9 +176,12 @@ _AGE_RULE = re.compile(
 )
 
 
-def _age_rule_named(message: str, threshold: int, salary: object, language: str, day: date) -> list[str]:
+AGE_RULE_STATED = frozenset({"age_rule", "salary_threshold"})  # their answers state the rule already
+
+
+def _age_rule_named(message: str, threshold: int, salary: Decimal, language: str, day: date) -> list[str]:
     """A question that names the age rule while it was taken for another topic: the rule itself besides."""
-    if not _AGE_RULE.search(message) or not isinstance(salary, Decimal):
+    if not _AGE_RULE.search(message):
         return []
     fact = knowledge().fact("salary_age_45_plus")
     amount = format_value(salary, fact.unit, language)

@@ -130,9 +130,12 @@ def names_its_subject(intent: str, message: str) -> bool:
     return any(_near(stem, word) for stem in cue_words()[intent] for word in words)
 
 
-def fits_the_question(intent: str, message: str) -> bool:
-    """The message names the intent's subject and asks for no other kind of figure than its answer gives."""
-    return names_its_subject(intent, message) and not answers_another_kind(intent, figures_asked(message))
+def fitting(intents: list[str], message: str) -> list[str]:
+    """The intents whose subject the message names and whose answer gives the kind of figure it asks for."""
+    asked = figures_asked(message)
+    return [
+        intent for intent in intents if names_its_subject(intent, message) and not answers_another_kind(intent, asked)
+    ]
 
 
 def rerank(message: str, ranking: list[Ranked]) -> list[Ranked]:

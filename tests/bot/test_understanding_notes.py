@@ -235,4 +235,5 @@ def test_the_age_rule_named_besides_another_topic_is_stated_from_the_knowledge_f
 
 def test_the_age_rule_is_not_repeated_in_its_own_answer_nor_stated_unasked() -> None:
     assert notes("Does the 45 rule apply to a Blue Card?", "age_rule") == ""
+    assert notes("Which salary does the 45 rule ask for?", "salary_threshold") == ""
     assert notes("How long does the visa take?", "deadline_visa") == ""
