@@ -2,15 +2,6 @@
 
 Two lingua detectors: a wide one that recognises messages in languages Lotse does not speak,
 and a German/English one that decides between the two it does speak.
-
-Memory: the wide detector's n-gram models (13 languages, high accuracy) take about 300 MB, so it
-loads them only when a message might be foreign. A trigram-only ("low accuracy") detector over the
-same languages, 20 MB, is the gate: a message whose function words are German or English, or
-that the trigrams give to German and English by at least half, is not foreign and never reaches
-the wide detector. bench/language_memory.py checks that the gate changes no decision on every text
-corpus of the repository. Limits: 20 of the 3965 NLU examples (names such as "Data Solutions
-Hannover AG") pass the gate, so a server that gets real traffic loads the models soon all the
-same, and the message that loads them waits 1-4 s.
 """
 
 from __future__ import annotations
@@ -54,9 +45,6 @@ MIN_FUNCTION_WORD_SHARE = 0.65  # two to one
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _NOT_PROSE = re.compile(r"@|://|^www\.|^/|\.(de|com|org|net|eu|info)\b", re.IGNORECASE)
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
-# The trigram gate lets a Latin-script message through to the wide detector unless it gives German
-# and English together at least this share.
-MIN_GATE_SPOKEN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -115,31 +103,8 @@ def _spoken_detector() -> LanguageDetector:
 
 @lru_cache(maxsize=1)
 def _wide_detector() -> LanguageDetector:
-    """High accuracy; the models of a script load with the first message that passes the gate in it."""
-    return LanguageDetectorBuilder.from_languages(*_SPOKEN, *_OTHERS).build()
-
-
-@lru_cache(maxsize=1)
-def _gate_detector() -> LanguageDetector:
-    builder = LanguageDetectorBuilder.from_languages(*_SPOKEN, *_OTHERS).with_low_accuracy_mode()
-    return builder.with_preloaded_language_models().build()
-
-
-def preload() -> None:
-    """Builds the detectors that every message uses (the German/English one and the gate)."""
-    _spoken_detector()
-    _gate_detector()
-
-
-def _may_be_foreign(text: str) -> bool:
-    """False when the message is surely German or English; then the wide detector need not look."""
-    if _is_non_latin(text):
-        return True
-    if function_word_language(text):
-        return False
-    values = _gate_detector().compute_language_confidence_values(text)
-    spoken = sum(value.value for value in values if _iso(value) in SUPPORTED_LANGUAGES)
-    return spoken < MIN_GATE_SPOKEN_SHARE
+    languages = _SPOKEN + _OTHERS
+    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
 
 def prose(text: str) -> str:
@@ -230,7 +195,7 @@ def detect(text: str, policy: LanguagePolicy = LanguagePolicy()) -> Detection:
 
 def _with_foreign_language(detection: Detection, text: str, policy: LanguagePolicy) -> Detection:
     long_enough = detection.words >= policy.min_words or _is_non_latin(text)
-    if not long_enough or not _may_be_foreign(text):
+    if not long_enough:
         return detection
     best = _wide_detector().compute_language_confidence_values(text)[0]
     iso = _iso(best)
