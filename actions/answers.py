@@ -24,6 +24,7 @@ from bot.understanding.reading import (
     read_message,
 )
 from bot.understanding.referrals import referral_for
+from bot.understanding.framing import core_text
 from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
 from bot.understanding.slots import context_slots
 from bot.understanding.titles import ruled_out, title_asked_about
@@ -59,7 +60,9 @@ def utter_topic(
 
 def retrieve(message: str) -> List[Hit]:
     """The topics closest to the message's questions, whose context sentences only blur the match; to
-    the whole message when its questions alone say nothing substantive ("Is that correct?")."""
+    the whole message when its questions alone say nothing substantive ("Is that correct?"); greetings and
+    thanks around them left out."""
+    message = core_text(message)
     questions = " ".join(read_message(message).questions)
     hits = _named(topic_index().rank(questions, RANKED), message)[:5] if questions else []
     if not hits or hits[0].intent not in substantive_intents():

@@ -1,6 +1,6 @@
 """Does a spaCy tokenizer (lookup lemmas) beat Rasa's WhitespaceTokenizer for Lotse's NLU?
 Trains the NLU pipeline of config.yml twice on the same data with the same seed — once as it is
-(WhitespaceTokenizer), once with bench/spacy_tokenizer.py in its place — and prints intent
+(bot.nlu.framing_tokenizer, whitespace tokens), once with bench/spacy_tokenizer.py in its place — and prints intent
 macro-F1 and accuracy on the frozen German and English test sets.
 The spaCy variant runs in its own environment (var/bench/venv-spacy: requirements/rasa.lock plus
 requirements/bench-spacy.lock), because Lotse itself does not install spaCy.
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 PRODUCTION_RASA = REPO / ".venv-rasa" / "bin" / "rasa"
 SPACY_VENV = REPO / "var" / "bench" / "venv-spacy"
 SPACY_TOKENIZER = "bench.spacy_tokenizer.BilingualSpacyTokenizer"
-PRODUCTION_TOKENIZER = "WhitespaceTokenizer"
+PRODUCTION_TOKENIZER = "bot.nlu.framing_tokenizer.FramingAwareTokenizer"
 LOCKS = [REPO / "requirements" / "rasa.lock", REPO / "requirements" / "bench-spacy.lock"]
 UV = ["python3", "-m", "uv"]  # as in the Makefile: uv lives with the system Python
 

@@ -9,6 +9,7 @@ Usage (ports shifted by LOTSE_E2E_PORT_OFFSET, as for the end-to-end tests):
     LOTSE_E2E_PORT_OFFSET=300 .venv-rasa/bin/python scripts/answer_evaluation.py --split dev --lang en
     ... --category costs          only one category
     ... --typos off               clean questions only (halves the time)
+    ... --framed                  also each question framed as a forum post (greeting before, thanks after)
     ... --bot-url http://127.0.0.1:5305   use a stack that is already running instead of starting one
     ... --replies reports/answers/dev.json  judge the replies of an earlier run again with the current
                                             oracles, without a stack (report: <split>-rejudged)
@@ -44,6 +45,7 @@ from question_bank import (  # noqa: E402
     SPLITS,
     Question,
     fallback_kind,
+    frame,
     load_questions,
     perturb,
 )
@@ -59,6 +61,7 @@ from bot.language import count_words, detect  # noqa: E402
 # figure; raise it with every gain.
 MIN_SHARE_RIGHT = 0.78
 MIN_TYPO_RATIO = 0.90
+VARIANTS = ("clean", "typos", "framed")
 
 REPORT_DIR = REPO / "reports" / "answers"
 MIN_WORDS_FOR_LANGUAGE = 6  # shorter replies (a figure, a name) say nothing reliable about their language
@@ -72,7 +75,7 @@ class Outcome:
     language: str
     category: str
     in_scope: bool
-    variant: str  # "clean" or "typos"
+    variant: str  # "clean", "typos" or "framed"
     text: str
     reply: str
     right: bool
@@ -114,8 +117,16 @@ def judge(question: Question, variant: str, text: str, reply: str) -> Outcome:
     )
 
 
+def variant_text(question: Question, variant: str) -> str:
+    if variant == "typos":
+        return perturb(question.text, question.id)
+    if variant == "framed":
+        return frame(question.text, question.id, question.language)
+    return question.text
+
+
 def evaluate(bot_url: str, questions: list[Question], variants: list[str], declare: bool) -> list[Outcome]:
-    jobs = [(q, v, perturb(q.text, q.id) if v == "typos" else q.text) for q in questions for v in variants]
+    jobs = [(q, v, variant_text(q, v)) for q in questions for v in variants]
 
     def run(job: tuple[Question, str, str]) -> Outcome:
         question, variant, text = job
@@ -153,7 +164,7 @@ def figures(outcomes: list[Outcome]) -> dict:
 
 def summary(outcomes: list[Outcome]) -> dict:
     result: dict = {}
-    for variant in ("clean", "typos"):
+    for variant in VARIANTS:
         chosen = [o for o in outcomes if o.variant == variant]
         if not chosen:
             continue
@@ -202,11 +213,15 @@ def table(result: dict) -> str:
                     f"  {name:<16}{row['questions']:>4}{row['right']:>8.1%}{row['fallback']:>10.1%}"
                     f"{row['fallback_in_scope']:>13.1%}{row['wrong_language']:>12}"
                 )
-    if "typos" in result and "clean" in result:
+    for variant in ("typos", "framed"):
+        if variant not in result or "clean" not in result:
+            continue
         for language, clean in result["clean"].items():
-            typo_right = result["typos"][language]["all"]["right"]
-            ratio = typo_right / clean["all"]["right"] if clean["all"]["right"] else 0.0
-            lines.append(f"\ntypos/clean {language}: {typo_right:.1%} / {clean['all']['right']:.1%} = {ratio:.2f}")
+            variant_right = result[variant][language]["all"]["right"]
+            ratio = variant_right / clean["all"]["right"] if clean["all"]["right"] else 0.0
+            lines.append(
+                f"\n{variant}/clean {language}: {variant_right:.1%} / {clean['all']['right']:.1%} = {ratio:.2f}"
+            )
     return "\n".join(lines)
 
 
@@ -280,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=LANGUAGES, action="append", help="default: both")
     parser.add_argument("--category", action="append", help="only these categories")
     parser.add_argument("--typos", choices=("on", "off", "only"), default="on")
+    parser.add_argument("--framed", action="store_true", help="also a copy framed as a forum post")
     parser.add_argument("--gate", action="store_true", help="exit 1 below MIN_SHARE_RIGHT / MIN_TYPO_RATIO")
     parser.add_argument("--declare-language", action="store_true", help="send the language as widget metadata")
     parser.add_argument("--bot-url", help="a running bot instead of a fresh stack")
@@ -290,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.category:
         questions = [q for q in questions if q.category in args.category]
     variants = {"on": ["clean", "typos"], "off": ["clean"], "only": ["typos"]}[args.typos]
+    variants += ["framed"] if args.framed else []
     started = time.monotonic()
     if args.replies:
         return report_and_gate(f"{args.split}-rejudged", rejudge(args.replies, questions, variants), args.gate, started)

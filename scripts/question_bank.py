@@ -369,6 +369,32 @@ def _typo(word: str, chance: random.Random, rate: float) -> str:
     return word[:position] + word[position + 1 :]
 
 
+# ---------------------------------------------------------------- forum framing
+
+# How people open and close a post in a forum or a contact form. None of them says anything about the
+# case, so the question's oracle still applies; the copy shows whether greetings, thanks and a word about
+# the asker push a question off its topic (real questions come framed like this, the bank's mostly not).
+_OPENINGS = {
+    "de": (
+        "Hallo zusammen,",
+        "Guten Tag,",
+        "Moin, kurze Frage:",
+        "Hallo, ich bin neu in dem Thema und blicke noch nicht ganz durch.",
+    ),
+    "en": ("Hi all,", "Hello,", "Hey, quick question:", "Hi, I am new to all this and a bit lost."),
+}
+_CLOSINGS = {
+    "de": ("Danke im Voraus!", "Vielen Dank für jede Antwort.", "LG", "Über eine kurze Info würde ich mich freuen."),
+    "en": ("Thanks in advance!", "Any help is appreciated.", "Cheers", "Would be great to get a quick answer."),
+}
+
+
+def frame(text: str, key: str, language: str, seed: int = TYPO_SEED) -> str:
+    """The question as a forum post: an opening before it and a closing after it (deterministic per key)."""
+    chance = random.Random(f"frame:{seed}:{key}")
+    return f"{chance.choice(_OPENINGS[language])} {text} {chance.choice(_CLOSINGS[language])}"
+
+
 # ---------------------------------------------------------------- near-copies (held-out vs training data)
 
 NEAR_COPY_THRESHOLD = 88  # rapidfuzz ratio (0-100) of normalised texts; see tests/bot/test_question_bank.py

@@ -27,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.nlu.chosen_intent import set_ranking
+from bot.understanding.framing import core_text
 
 MODEL_FILE = "linear_intent_classifier.joblib"
 RANKING_LENGTH = 10
@@ -161,7 +162,7 @@ class LinearIntentBlend(GraphComponent):
         if len({m.get(INTENT) for m in examples}) < 2:
             return self._resource
         classifier = new_classifier(float(self._config["regularisation"]))
-        classifier.fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
+        classifier.fit([core_text(m.get(TEXT)) for m in examples], [m.get(INTENT) for m in examples])
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(classifier, directory / MODEL_FILE)
         self._scorer = LinearScorer(classifier)
@@ -172,7 +173,7 @@ class LinearIntentBlend(GraphComponent):
             text, ranking = message.get(TEXT), message.get(INTENT_RANKING_KEY)
             if self._scorer is None or not isinstance(text, str) or not text.strip() or not ranking:
                 continue
-            linear = dict(zip(self._scorer.classes, self._scorer.probabilities(text).tolist()))
+            linear = dict(zip(self._scorer.classes, self._scorer.probabilities(core_text(text)).tolist()))
             diet = {str(e[INTENT_NAME_KEY]): float(e[PREDICTED_CONFIDENCE_KEY]) for e in ranking}
             set_ranking(message, blend(diet, linear, float(self._config["weight"])))
         return messages

@@ -27,6 +27,7 @@ from question_bank import (
     fallback_kind,
     load_raw,
     near_copies,
+    frame,
     perturb,
     training_examples,
 )
@@ -174,6 +175,14 @@ def test_the_typo_copy_is_deterministic_and_keeps_figures() -> None:
     assert once == once.lower() and not re.search("[äöüß]", once)
     for kept in ("3.600", "€", "45", "§", "18g"):
         assert kept in once
+
+
+def test_the_forum_frame_keeps_the_question_whole_and_adds_no_fact() -> None:
+    text = "Wie viel kostet das beschleunigte Verfahren?"
+    framed = {frame(text, f"de-costs-{n:02}", "de") for n in range(40)}
+    assert all(text in post and not post.startswith(text) and not post.endswith(text) for post in framed)
+    assert len(framed) > 4 and frame(text, "k", "de") == frame(text, "k", "de")
+    assert not any(re.search(r"\d", post.replace(text, "")) for post in framed)
 
 
 # ---------------------------------------------------------------- held-out questions never in the training data
