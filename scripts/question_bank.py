@@ -42,10 +42,13 @@ LANGUAGES = ("de", "en")
 FIELDS = ("id", "text", "source", "persona", "category", "in_scope", "language", "oracle")
 ORACLE_KEYS = frozenset({"all", "any", "none"})
 EVALUATION_DAY = date(2026, 11, 26)  # tests/e2e/conftest.py TEST_DAY: the day the stack believes it is
-# The split rule: within one language and category, questions ordered by the SHA-256 of their id;
-# positions 1 and 3 of every 5 are held out (40 %). It looks only at ids, never at the bot's answers.
+# The split rule: within one language, category and block of 20 id numbers (01-20, 21-40, ...), questions
+# ordered by the SHA-256 of their id; positions 1 and 3 of every 5 are held out (40 %). It looks only at ids,
+# never at the bot's answers. The blocks keep the rule stable when questions are added: new ids open a new
+# block and are split among themselves, so no question already placed moves between dev and held-out.
 HELD_OUT_POSITIONS = frozenset({1, 3})
 SPLIT_PERIOD = 5
+SPLIT_BLOCK = 20
 PLACEHOLDER = re.compile(r"\{(fact|pat):([a-z0-9_]+)\}")
 
 _NUMBER_WORDS = {
@@ -159,11 +162,20 @@ def _order_key(question_id: str) -> str:
     return hashlib.sha256(question_id.encode("utf-8")).hexdigest()
 
 
+def id_block(question_id: str) -> int:
+    """The block of SPLIT_BLOCK id numbers an id belongs to: '<lang>-<category>-07' -> 0, '...-21' -> 1."""
+    match = re.search(r"-(\d+)$", question_id)
+    if not match:
+        raise BankError(f"a question id ends with its number: {question_id!r}")
+    return (int(match.group(1)) - 1) // SPLIT_BLOCK
+
+
 def assign_splits(questions: Iterable[dict]) -> dict[str, str]:
-    """question id -> 'dev' or 'heldout', stratified by (language, category)."""
-    strata: dict[tuple[str, str], list[str]] = {}
+    """question id -> 'dev' or 'heldout', stratified by (language, category, id block)."""
+    strata: dict[tuple[str, str, int], list[str]] = {}
     for question in questions:
-        strata.setdefault((question["language"], question["category"]), []).append(question["id"])
+        key = (question["language"], question["category"], id_block(question["id"]))
+        strata.setdefault(key, []).append(question["id"])
     assignment = {}
     for ids in strata.values():
         for position, question_id in enumerate(sorted(ids, key=_order_key)):

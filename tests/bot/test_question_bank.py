@@ -18,6 +18,7 @@ from question_bank import (
     LANGUAGES,
     NEAR_COPY_THRESHOLD,
     PLACEHOLDER,
+    SPLIT_BLOCK,
     SPLITS,
     BankError,
     assign_splits,
@@ -92,6 +93,24 @@ def test_every_question_is_in_the_split_the_rule_gives_it() -> None:
         for split, chosen in bank(language).items():
             misplaced = [q["id"] for q in chosen if rule[q["id"]] != split]
             assert misplaced == [], f"{split}/{language}.yml holds questions the split rule puts elsewhere"
+
+
+def test_adding_questions_never_moves_a_placed_question() -> None:
+    """A batch of new questions in the next free block of ids is split among itself: no placed question moves."""
+    questions = every_question()
+    before = assign_splits(questions)
+    last = max(int(q["id"].rsplit("-", 1)[1]) for q in questions)
+    first_free = ((last - 1) // SPLIT_BLOCK + 1) * SPLIT_BLOCK
+    extra = [
+        {"id": f"{language}-{category}-{first_free + n}", "language": language, "category": category}
+        for language in LANGUAGES
+        for category in {q["category"] for q in questions}
+        for n in range(1, 8)
+    ]
+    after = assign_splits([*questions, *extra])
+    assert {i: after[i] for i in before} == before
+    new_held = [i for i in after if i not in before and after[i] == "heldout"]
+    assert len(new_held) / len(extra) >= MIN_HELD_OUT_SHARE
 
 
 def test_every_category_is_in_both_splits_and_both_languages() -> None:
