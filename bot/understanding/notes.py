@@ -43,6 +43,9 @@ ROUTING_TOPICS = frozenset(
         "welcome_center",
     }
 )
+# Topics on salary and titles, after which a regulated profession's licence is worth saying.
+LICENCE_TOPICS = frozenset({"salary_threshold", "residence_title", "age_rule"})
+REGULATED_GROUPS = frozenset({"doctors", "health"})
 AGE_TOPICS = frozenset({"age_rule", "salary_threshold", "eligibility", "residence_title"})
 _BLUE_CARD = re.compile(r"blue[\s-]*card|blau\w*[\s-]*karte|bluecard", re.IGNORECASE)
 _EXPERIENCE_ROUTE = re.compile(r"19\s*c|berufserfahren|experience route|without (a )?recogni", re.IGNORECASE)
@@ -191,6 +194,8 @@ def _age_rule_named(message: str, threshold: int, salary: Decimal, language: str
 
 def routing_notes(reading: Reading, topic: str, language: str) -> list[str]:
     context = reading.context
+    if topic in LICENCE_TOPICS and context.occupation_group in REGULATED_GROUPS:
+        return _licence_note(reading, language)
     if topic not in ROUTING_TOPICS:
         return []
     notes = []
@@ -199,13 +204,7 @@ def routing_notes(reading: Reading, topic: str, language: str) -> list[str]:
             text("understanding_pre_check", language, organisation=pre_check_org(context.business_type).name(language))
         )
     if context.occupation_group and topic != "recognition_body":
-        case = RoutingCase(
-            business_type=context.business_type or "neither",
-            occupation=context.occupation,
-            occupation_group=context.occupation_group,
-            qualification_type=context.qualification,
-        )
-        body, _ = recognition_body(case)
+        body, _ = recognition_body(_routing_case(reading))
         if body is not None:
             notes.append(
                 text(
@@ -213,6 +212,25 @@ def routing_notes(reading: Reading, topic: str, language: str) -> list[str]:
                 )
             )
     return notes
+
+
+def _routing_case(reading: Reading) -> RoutingCase:
+    context = reading.context
+    return RoutingCase(
+        business_type=context.business_type or "neither",
+        occupation=context.occupation,
+        occupation_group=context.occupation_group,
+        qualification_type=context.qualification,
+    )
+
+
+def _licence_note(reading: Reading, language: str) -> list[str]:
+    """A regulated profession needs its licence or recognition whatever the salary or title (doctors: NiZzA)."""
+    context = reading.context
+    body, _ = recognition_body(_routing_case(reading))
+    if body is None:
+        return []
+    return [text("understanding_licence", language, occupation=context.occupation or "", body=body.name(language))]
 
 
 def _in_unit(figure: Figure, unit: str) -> Optional[Figure]:

@@ -274,13 +274,22 @@ def _money_spans(text: str) -> list[tuple[Decimal, int, int]]:
 
 
 def read_salary(text: str) -> Optional[Salary]:
-    for amount, end in _money(text) + _plain_salaries(text):
-        if amount < SALARY_FLOOR:
-            continue
-        after = text[end : end + _MONTH_WINDOW]
-        monthly = _MONTHLY.search(after) is not None or (amount < HIGHEST_MONTHLY and not _YEARLY.search(after))
-        return Salary(amount * MONTHS_PER_YEAR, amount) if monthly else Salary(amount)
-    return None
+    """The asker's salary: the first amount large enough, one in a sentence reporting someone else's figure
+    ("a guide says the threshold is 45,300 €") only when there is no other."""
+    amounts = [(amount, end) for amount, end in _money(text) + _plain_salaries(text) if amount >= SALARY_FLOOR]
+    if not amounts:
+        return None
+    amount, end = min(amounts, key=lambda found: _in_reported_sentence(text, found[1]))
+    after = text[end : end + _MONTH_WINDOW]
+    monthly = _MONTHLY.search(after) is not None or (amount < HIGHEST_MONTHLY and not _YEARLY.search(after))
+    return Salary(amount * MONTHS_PER_YEAR, amount) if monthly else Salary(amount)
+
+
+def _in_reported_sentence(text: str, position: int) -> bool:
+    starts = [0, *(match.end() for match in _SENTENCE.finditer(text) if match.end() <= position)]
+    following = _SENTENCE.search(text, position)
+    sentence = fold(f" {text[max(starts) : following.start() if following else len(text)]} ")
+    return any(word in sentence for word in word_list("reported_sources"))
 
 
 def _plain_salaries(text: str) -> list[tuple[Decimal, int]]:

@@ -237,3 +237,15 @@ def test_the_age_rule_is_not_repeated_in_its_own_answer_nor_stated_unasked() -> 
     assert notes("Does the 45 rule apply to a Blue Card?", "age_rule") == ""
     assert notes("Which salary does the 45 rule ask for?", "salary_threshold") == ""
     assert notes("How long does the visa take?", "deadline_visa") == ""
+
+
+def test_a_salary_question_for_a_regulated_profession_names_the_licence_and_its_body() -> None:
+    said = notes("A doctor from Jordan, we offer 58,000 € gross. Does the salary fit?", "salary_threshold", "en")
+    assert "regulated profession" in said and "NiZzA" in said
+    assert "reglementierter Beruf" in notes(
+        "Reicht 3.000 € im Monat für eine Pflegefachkraft?", "salary_threshold", "de"
+    )
+
+
+def test_an_unregulated_occupation_gets_no_licence_note() -> None:
+    assert "regulated" not in notes("A software developer, we offer 58,000 € gross. Enough?", "salary_threshold", "en")

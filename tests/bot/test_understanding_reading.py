@@ -74,6 +74,13 @@ def test_context_sentences_are_read(message: str, expected: dict) -> None:
         ("Our driver is 58 and earns 3,500. Can we still use it?", Salary(Decimal(42000), Decimal(3500))),
         ("he is 30, i pay 2900 a month", Salary(Decimal(34800), Decimal(2900))),
         ("we offer him 48.000", Salary(Decimal(48000))),
+        # someone else's figure first, the asker's offer after it
+        (
+            "Im Forum stand, die Grenze liegt bei 44.000 €. Wir zahlen unserer Köchin 3.900 € im Monat. Passt das?",
+            Salary(Decimal(46800), Decimal(3900)),
+        ),
+        ("According to a blog it is 41,000 €. We would pay him 52,000 € a year.", Salary(Decimal(52000))),
+        ("A friend told me the Blue Card needs 45,000 €. Is that right?", Salary(Decimal(45000))),
     ],
 )
 def test_salaries_are_read_with_their_period(message: str, salary: Salary) -> None:

@@ -25,6 +25,40 @@ DAY = date(2026, 11, 26)
         ("Wo kann ich mich über die Botschaft beschweren?", "de", "complaint", "Auswärtige"),
         ("Must we register him with the social security before he arrives?", "en", "social_security", "health"),
         (
+            "Unser Schweißer hat die Vorabzustimmung, trotzdem hat das Konsulat sein Visum abgelehnt.",
+            "de",
+            "visa_refused",
+            "Rechtsbehelfsbelehrung",
+        ),
+        ("Muss sich unsere Köchin krankenversichern, bevor sie einreist?", "de", "social_security", "Krankenkasse"),
+        (
+            "Darf unser Elektriker nach einem Jahr einfach den Arbeitgeber wechseln?",
+            "de",
+            "job_change_after_entry",
+            "Ausländerbehörde",
+        ),
+        ("Who pays for the German course of our new nurses?", "en", "language_course", "Welcome Center"),
+        ("Kann ich als Fachkraft den Antrag auch selbst stellen?", "de", "employer_applies", "Vollmacht"),
+        (
+            "Could I apply for the fast-track procedure myself from Lagos?",
+            "en",
+            "employer_applies",
+            "power of attorney",
+        ),
+        ("The consulate rejected her visa application last week, what can she do?", "en", "visa_refused", "lawyer"),
+        (
+            "Die Pflegekraft wohnt in Dubai, hat aber einen indischen Pass. Ist das ein Problem?",
+            "de",
+            "residence_abroad",
+            "Auslandsvertretung",
+        ),
+        (
+            "Does it matter where the candidate lives? He is Nepali but works in Qatar.",
+            "en",
+            "residence_abroad",
+            "German mission",
+        ),
+        (
             "hello sir i want job in germany as driver. can you find me employer?",
             "en",
             "job_search",
@@ -49,6 +83,8 @@ def test_a_question_outside_the_remit_gets_its_referral_in_the_users_language(
         "Can my wife and two children come along?",
         "Our carer is married and has one child.",
         "Where do we find a job description template for the declaration?",
+        "Do we get the fee back if the visa is refused?",
+        "How long is the visa valid?",
     ],
 )
 def test_a_question_inside_the_remit_gets_no_referral(message: str) -> None:
