@@ -114,4 +114,4 @@ def _reason(error: BaseException) -> str:
 
 
 def install() -> None:
-    RemoteAction.run = run_or_apologise  # type: ignore[method-assign]
+    RemoteAction.run = run_or_apologise
