@@ -320,18 +320,21 @@ class ActionSubmitCase(Action):
         if tracker.get_slot("consent") is not True:
             say(dispatcher, "case_not_submitted", language)
             return reset
-        refusal = await asyncio.to_thread(_over_limit, tracker)
-        if refusal:
-            say(dispatcher, refusal, language)
-            return reset
+        key = turn_key(tracker)
+        earlier = await asyncio.to_thread(Outbox().case_of_turn, key) if key else None
+        if earlier is None:  # a new case, unless this conversation or its address has had enough today
+            refusal = await asyncio.to_thread(_over_limit, tracker)
+            if refusal:
+                say(dispatcher, refusal, language)
+                return reset
         ticket = build_ticket(draft_from(tracker), today(), datetime.now(timezone.utc))
-        outcome = await self._submit(tracker, ticket.body)
+        outcome, body = await self._submit(tracker, ticket.body, key)
         say(
             dispatcher,
             _outcome_message(outcome.delivery),
             language,
             reference=outcome.reference,
-            link_code=ticket.link_code,
+            link_code=str(body.get("candidate_link_code") or ticket.link_code),
             pre_check_org=ticket.routing.pre_check_org.name(language),
         )
         if outcome.delivery.accepted or outcome.delivery is Delivery.UNAVAILABLE:  # created, or queued in the outbox
@@ -339,11 +342,39 @@ class ActionSubmitCase(Action):
         return [SlotSet("case_reference", outcome.reference), *reset]
 
     @staticmethod
-    async def _submit(tracker: Tracker, body: Dict[str, Any]) -> Outcome:
+    async def _submit(tracker: Tracker, body: Dict[str, Any], key: Optional[str]) -> Tuple[Outcome, Dict[str, Any]]:
+        """Stores and sends the case; the case of an earlier run of this turn instead, if there is one:
+        its reference and body (link code, consent time) again, so the backend answers `200`, not a new ticket."""
         outbox = Outbox()
-        await asyncio.to_thread(outbox.put, body["reference"], sender_key(tracker), body, True)  # claimed: sent now
-        pending = PendingCase(reference=body["reference"], body=body, attempts=0)
-        return await deliver(outbox, BackendClient(), pending)
+        stored = await asyncio.to_thread(outbox.put, body["reference"], sender_key(tracker), body, True, key)
+        if stored is not None and stored.reference != body["reference"]:  # stored by an earlier run of this turn
+            if stored.body is None:  # erased since ("delete my data"): nothing to send or show again
+                return Outcome(Delivery.REJECTED, stored.reference), body
+            if stored.outcome is not None:  # the earlier run delivered it (or the backend refused it)
+                return Outcome(_settled_delivery(stored.outcome), stored.reference), stored.body
+            body = stored.body  # waiting: it goes now, claimed or not (the run that claimed it died)
+        pending = PendingCase(reference=body["reference"], body=body, attempts=stored.attempts if stored else 0)
+        return await deliver(outbox, BackendClient(), pending), body
+
+
+def turn_key(tracker: Tracker) -> Optional[str]:
+    """What identifies the turn this action runs in, the same when the turn runs again after its
+    server died before saving the conversation: the conversation, and the position and time of the
+    last event before the latest user message (the state the turn started from). None without one."""
+    events = tracker.events
+    latest_user = next(
+        (index for index in range(len(events) - 1, -1, -1) if events[index].get("event") == "user"), None
+    )
+    if not latest_user:  # no user message, or nothing before it
+        return None
+    return f"{sender_key(tracker)}:{latest_user}:{events[latest_user - 1].get('timestamp')}"
+
+
+def _settled_delivery(outcome: Optional[str]) -> Delivery:
+    try:
+        return Delivery(outcome)
+    except ValueError:  # a dead letter: the backend did not take it
+        return Delivery.REJECTED
 
 
 def _over_limit(tracker: Tracker) -> Optional[str]:

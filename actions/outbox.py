@@ -6,7 +6,11 @@ retries, counted by `python -m actions.outbox status`, back in the queue with `�
 Several action servers may share it (`LOTSE_BOT_STATE_URL` on PostgreSQL): a case is delivered by
 whoever claimed it. The submit action claims its case when it stores it; the outbox worker claims due
 cases with `SELECT … FOR UPDATE SKIP LOCKED`. A claim moves the next attempt a lease ahead, so a
-worker that dies holding cases loses them when the lease ends and the next pass takes them."""
+worker that dies holding cases loses them when the lease ends and the next pass takes them.
+
+A case may carry the key of the consent turn that submitted it (`turn_key`, unique): a turn run again
+after its server died (nginx's retry, the client's resend) finds the case its first run stored and
+sends the same reference and body again, which the backend answers with its idempotent `200`."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, List, Mapping, Optional
 
-from sqlalchemy import Column, Integer, Table, Text, func, select, update
+from sqlalchemy import Column, Index, Integer, Table, Text, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -35,7 +39,11 @@ MAX_ATTEMPTS = int(os.environ.get("LOTSE_OUTBOX_MAX_ATTEMPTS", "200"))  # at 10 
 DEAD_LETTER = "dead_letter"
 CLAIM_LEASE = timedelta(minutes=10)  # well above a pass: at most CLAIM_BATCH cases × the backend timeout
 CLAIM_BATCH = 50
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+UPGRADES = (
+    (2, "ALTER TABLE outbox ADD COLUMN turn_key TEXT"),
+    (2, "CREATE UNIQUE INDEX IF NOT EXISTS ix_outbox_turn_key ON outbox (turn_key)"),
+)
 
 # Times are ISO 8601 text in UTC, as in the SQLite files written before this layer.
 outbox_table = Table(
@@ -49,6 +57,9 @@ outbox_table = Table(
     Column("next_attempt_at", Text, nullable=False),
     Column("delivered_at", Text),
     Column("outcome", Text),
+    # the consent turn that stored it (actions/intake.py, `turn_key`): a pseudonym and event positions, no content
+    Column("turn_key", Text),
+    Index("ix_outbox_turn_key", "turn_key", unique=True),
 )
 _column = outbox_table.c
 # "delete my data" for cases the backend already has: the references wait here until it confirms
@@ -73,6 +84,16 @@ class PendingCase:
     attempts: int
 
 
+@dataclass(frozen=True)
+class StoredCase:
+    """A case as the outbox holds it: `outcome` None while it waits; `body` None once its personal data is gone."""
+
+    reference: str
+    body: Optional[dict]
+    attempts: int
+    outcome: Optional[str]
+
+
 def _waiting() -> ColumnElement:
     return _column.delivered_at.is_(None) & _column.body.isnot(None) & _column.outcome.is_(None)
 
@@ -80,11 +101,20 @@ def _waiting() -> ColumnElement:
 class Outbox:
     def __init__(self, path: Optional[Path] = None) -> None:
         url = f"sqlite:///{path}" if path else state_url(var_dir() / "outbox.sqlite3")
-        self._engine = prepared_engine(url, "outbox", SCHEMA_VERSION, (outbox_table, erasures_table))
+        self._engine = prepared_engine(url, "outbox", SCHEMA_VERSION, (outbox_table, erasures_table), UPGRADES)
 
-    def put(self, reference: str, sender_key: str, body: Mapping[str, Any], claimed: bool = False) -> None:
-        """Stores the case unless its reference is already there (the first body wins). `claimed`: the
-        caller delivers it at once, and the worker takes it only after the lease, if the caller died."""
+    def put(
+        self,
+        reference: str,
+        sender_key: str,
+        body: Mapping[str, Any],
+        claimed: bool = False,
+        turn_key: Optional[str] = None,
+    ) -> Optional[StoredCase]:
+        """Stores the case unless its reference or its `turn_key` is already there (the first case
+        wins). `claimed`: the caller delivers it at once, and the worker takes it only after the lease,
+        if the caller died. With a `turn_key`, returns the case stored for that turn: this one, or the
+        one an earlier run of the same turn stored."""
         now = _now()
         values = {
             "reference": reference,
@@ -92,10 +122,25 @@ class Outbox:
             "body": json.dumps(dict(body), sort_keys=True),
             "created_at": now.isoformat(),
             "next_attempt_at": (now + CLAIM_LEASE if claimed else now).isoformat(),
+            "turn_key": turn_key,
         }
         with self._engine.begin() as connection:
             insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
             connection.execute(insert(outbox_table).values(**values).on_conflict_do_nothing())
+            return self._of_turn(connection, turn_key) if turn_key else None
+
+    def case_of_turn(self, turn_key: str) -> Optional[StoredCase]:
+        """The case an earlier run of this consent turn stored, if any."""
+        with self._engine.connect() as connection:
+            return self._of_turn(connection, turn_key)
+
+    @staticmethod
+    def _of_turn(connection: Connection, turn_key: str) -> Optional[StoredCase]:
+        found = select(_column.reference, _column.body, _column.attempts, _column.outcome)
+        row = connection.execute(found.where(_column.turn_key == turn_key)).first()
+        if row is None:
+            return None
+        return StoredCase(row.reference, json.loads(row.body) if row.body else None, row.attempts, row.outcome)
 
     def claim(self, now: Optional[datetime] = None, limit: int = CLAIM_BATCH) -> List[PendingCase]:
         """Takes up to `limit` due cases for this worker until the lease ends; other workers skip them."""

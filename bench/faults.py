@@ -3,8 +3,9 @@ N employers run the whole German intake at once; after a share of the turns one 
 killed with SIGKILL and started again, later one action server. Then staff move every case told to
 an employer, one more Rasa server is killed meanwhile, and each employer writes once more.
 
-Printed: turns whose first try failed (a polite error: an HTTP error status within 10 s, which the
-widget shows as "not confirmed, send again?"; an answer without text; or no answer within 10 s),
+Printed: turns whose first try failed (a polite error: the bot's `action_server_unavailable` when no
+action server answered, or an HTTP error status within 10 s, which the widget shows as "not confirmed,
+send again?"; an answer without text; or no answer within 10 s),
 and whether the employer's one resend went through; intakes completed versus tickets in the backend
 and cases still in the outbox per employer (goal: exactly one ticket each); status notices delivered
 by the backend versus told in the chat.
@@ -35,10 +36,13 @@ from intake_script import CARPENTER_IN_GARBSEN_DE  # type: ignore[import-not-fou
 from processes import shifted_ports  # noqa: E402
 from stack import BACKEND_PYTHON, Scale, Stack, is_healthy, scaled_on_throwaway_databases  # noqa: E402
 
+from bot.texts import text as bot_text  # noqa: E402
+
 TURN_LIMIT_SECONDS = 10.0
 RESEND_AFTER_SECONDS = 1.0
 KILL_RASA_AT, KILL_ACTIONS_AT = 0.15, 0.45  # shares of the planned turns done
 CONSENT = "Ja, einverstanden"
+APOLOGY = bot_text("action_server_unavailable", "de")  # channels/action_failures.py
 REFERENCE = re.compile(r"LT-\d{4}-[0-9A-HJKMNP-TV-Z]{6}")
 TREES = (
     "Ahorn", "Birke", "Buche", "Eiche", "Erle", "Esche", "Fichte", "Kiefer", "Linde", "Pappel", "Ulme", "Weide",
@@ -72,7 +76,7 @@ class Employer:
 class Tally:
     planned: int
     attempts: int = 0
-    first_try: Counter = field(default_factory=Counter)  # ok, http_error, empty, hung
+    first_try: Counter = field(default_factory=Counter)  # ok, polite_error, http_error, empty, hung
     resend: Counter = field(default_factory=Counter)
     slowest_seconds: float = 0.0
     kills: List[str] = field(default_factory=list)
@@ -108,6 +112,8 @@ async def attempt(client: httpx.AsyncClient, url: str, sender: str, text: str, t
     if answer.status_code != 200:
         return "http_error", ""
     text_reply = "\n".join(message.get("text", "") for message in answer.json())
+    if text_reply == APOLOGY:  # the action server could not be reached: the bot asks for the message again
+        return "polite_error", text_reply
     return ("ok" if text_reply else "empty"), text_reply
 
 

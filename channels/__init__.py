@@ -6,6 +6,7 @@ and Telegram (`channels.telegram.TelegramInput`) share `outgoing_http` (timeouts
 (`bot/connector_texts.yml`, read through `bot/texts.py`).
 """
 
-from channels import action_results
+from channels import action_failures, action_results
 
 action_results.install()  # every Rasa server of Lotse loads its channels: the action-answer check, schema checked once
+action_failures.install()  # and a polite answer when the action server cannot be reached

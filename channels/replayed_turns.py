@@ -15,8 +15,9 @@ Looking a turn up costs a tracker read, so it is done only for an id that may ha
 `SEEN_FOR_SECONDS`) and only a repeat is looked up; without Redis every request that carries an id is
 looked up (the widget sends none; nginx, which always sends one, runs only with Redis).
 
-What this cannot undo: a side effect the dead turn caused before the tracker was saved (an action's call
-to the backend) is caused again by the second run, as with a client's own resend.
+What this cannot undo: a side effect the dead turn caused before the tracker was saved is caused again
+by the second run, as with a client's own resend. The one that matters, the case submission, is kept
+once per consent turn (actions/intake.py `turn_key`): the second run shows and sends the same case.
 """
 
 from __future__ import annotations

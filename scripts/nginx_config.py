@@ -24,6 +24,11 @@ TURN_TIMEOUT_SECONDS = 30  # one turn of the Rasa server, actions included (the 
 # A chat turn whose Rasa server died under it goes to another within this long of its first try
 # (nginx counts from the first try; its default here, 5 s, dropped turns that had run a while).
 TURN_RETRY_WITHIN_SECONDS = 15
+# An action call whose action server failed before answering (refused, reset, killed during the call)
+# goes to another one: a Rasa turn run again after its server died runs its actions again anyway, and
+# the one action that must not act twice, the case submission, keeps one case per consent turn
+# (actions/intake.py `turn_key`). Not on `timeout`: an action still running must not start elsewhere.
+ACTIONS_RETRY = "proxy_next_upstream error non_idempotent; "
 PUBLIC_BOT_PATHS = ("/webhooks/rest/", "/webhooks/botframework/", "/webhooks/whatsapp/", "/webhooks/telegram/")
 
 
@@ -127,8 +132,8 @@ http {{
   # Retry on another replica only when the request cannot have been processed twice: by default a
   # POST that reached a server is never sent again (no `non_idempotent`): it may have run already.
   # Exceptions, per location: the REST chat webhook, whose channel answers a repeated request id from
-  # the tracker (see bot_location), and the status webhook, which keeps each event id once. An action
-  # call that reached an action server is not repeated (the submit action would queue a second case).
+  # the tracker (see bot_location), the status webhook, which keeps each event id once, and the action
+  # calls (see ACTIONS_RETRY).
   proxy_next_upstream error timeout;
   proxy_next_upstream_timeout 5s;
 
@@ -153,7 +158,7 @@ http {{
   # Loopback only: the Rasa servers' action calls, spread over the action servers.
   server {{
     listen 127.0.0.1:{entries.actions};
-    location / {{ {proxied("lotse_actions")} }}
+    location / {{ {ACTIONS_RETRY}{proxied("lotse_actions")} }}
   }}
 
   # Loopback only: the backend's signed status notices to any Rasa server, and nginx's own health.

@@ -338,9 +338,9 @@ class Stack:
             self.stop_process(name)
 
     @contextmanager
-    def running(self) -> Iterator["Stack"]:
+    def running(self, only: Optional[List[str]] = None) -> Iterator["Stack"]:
         try:
-            self.start()
+            self.start(only)
             self.wait_until_ready()
             yield self
         finally:

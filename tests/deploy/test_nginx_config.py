@@ -36,14 +36,20 @@ def test_a_rest_turn_whose_server_failed_goes_to_the_other_one(tmp_path: Path) -
     assert "timeout non_idempotent" not in rest, "a turn still running must not be started elsewhere"
 
 
-def test_provider_webhooks_and_action_calls_are_never_sent_twice(tmp_path: Path) -> None:
+def test_provider_webhooks_are_never_sent_twice(tmp_path: Path) -> None:
     config = rendered(tmp_path)
     for path in ("/webhooks/botframework/", "/webhooks/whatsapp/", "/webhooks/telegram/"):
         assert "proxy_next_upstream" not in location(config, path), path
     global_retry = re.findall(r"^  proxy_next_upstream (.*);$", config, re.MULTILINE)
     assert global_retry == ["error timeout"], "the default passes on only requests not processed"
-    actions_server = config.split(f"listen 127.0.0.1:{ENTRIES.actions};")[1].split("server {")[0]
-    assert "non_idempotent" not in actions_server
+
+
+def test_an_action_call_whose_server_died_goes_to_another_but_a_slow_one_does_not(tmp_path: Path) -> None:
+    """The submit action keeps one case per consent turn (tests/actions/test_repeated_consent_turn.py),
+    so a call that reached a dying action server may run again elsewhere; a call still running may not."""
+    actions_server = rendered(tmp_path).split(f"listen 127.0.0.1:{ENTRIES.actions};")[1].split("server {")[0]
+    assert "proxy_next_upstream error non_idempotent;" in actions_server
+    assert "timeout non_idempotent" not in actions_server
 
 
 def test_status_notices_may_be_passed_on_since_each_event_id_is_kept_once(tmp_path: Path) -> None:
