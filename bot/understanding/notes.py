@@ -41,11 +41,16 @@ ROUTING_TOPICS = frozenset(
         "eligibility",
         "candidate_recognition",
         "welcome_center",
+        "partial_recognition",
     }
 )
 # Topics on salary and titles, after which a regulated profession's licence is worth saying.
 LICENCE_TOPICS = frozenset({"salary_threshold", "residence_title", "age_rule"})
 REGULATED_GROUPS = frozenset({"doctors", "health"})
+# General topics a question whether trainees can use the procedure is taken for.
+PURPOSE_TOPICS = frozenset(
+    {"eligibility", "duration_total", "steps", "responsibility", "fee_procedure", "costs_overview"}
+)
 AGE_TOPICS = frozenset({"age_rule", "salary_threshold", "eligibility", "residence_title"})
 _BLUE_CARD = re.compile(r"blue[\s-]*card|blau\w*[\s-]*karte|bluecard", re.IGNORECASE)
 _EXPERIENCE_ROUTE = re.compile(r"19\s*c|berufserfahren|experience route|without (a )?recogni", re.IGNORECASE)
@@ -372,6 +377,16 @@ def training_notes(reading: Reading, message: str, language: str, day: date) -> 
     return notes
 
 
+def training_purpose_notes(message: str, topic: str, language: str) -> list[str]:
+    """'Can our apprentices come through the fast-track?' taken for a general topic: training is one of its purposes."""
+    folded = fold(message)
+    if topic not in PURPOSE_TOPICS or not (
+        _mentions(folded, "trainee_person") and _mentions(folded, "procedure_named")
+    ):
+        return []
+    return [text("understanding_training_purpose", language)]
+
+
 def _trainee_pay_compared(reading: Reading, minimum: Decimal, language: str) -> list[str]:
     """The pay the message names ("our apprentice gets 750 euros") against the in-company minimum."""
     offered = reading.context.salary.monthly if reading.context.salary else None
@@ -390,6 +405,7 @@ def notes_for(
         *claim_notes(reading, message, topic, language, day),
         *fee_notes(message, topic, language, day),
         *training_notes(reading, message, language, day),
+        *training_purpose_notes(message, topic, language),
         *salary_notes(reading, message, residence_title, language, day),
         *age_notes(reading, message, topic, language, day),
         *routing_notes(reading, topic, language),

@@ -249,3 +249,10 @@ def test_a_salary_question_for_a_regulated_profession_names_the_licence_and_its_
 
 def test_an_unregulated_occupation_gets_no_licence_note() -> None:
     assert "regulated" not in notes("A software developer, we offer 58,000 € gross. Enough?", "salary_threshold", "en")
+
+
+def test_a_question_whether_trainees_can_use_the_procedure_gets_the_training_purpose() -> None:
+    said = notes("Kann die Einreise unserer Azubis über das beschleunigte Verfahren laufen?", "duration_total", "de")
+    assert "§ 16a" in said and "Ausbildungsplatz" in said
+    assert "§ 16a" in notes("Can apprentices use the fast-track?", "eligibility")
+    assert "§ 16a" not in notes("Our nurse has a recognised Ausbildung. Can she use the procedure?", "eligibility")

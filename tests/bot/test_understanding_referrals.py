@@ -37,6 +37,13 @@ DAY = date(2026, 11, 26)
             "job_change_after_entry",
             "Ausländerbehörde",
         ),
+        (
+            "Wir wollen unserem Koch in der Probezeit kündigen. Müssen wir das melden?",
+            "de",
+            "employment_ends",
+            "Ausländerbehörde",
+        ),
+        ("What if we have to let go of him after three months?", "en", "employment_ends", "immigration office"),
         ("Who pays for the German course of our new nurses?", "en", "language_course", "Welcome Center"),
         ("Kann ich als Fachkraft den Antrag auch selbst stellen?", "de", "employer_applies", "Vollmacht"),
         (
