@@ -2,7 +2,7 @@
 
 Real questions come framed like forum posts ("Hallo zusammen, … Danke im Voraus!"); the frame says nothing
 about the case but pulls a classifier towards "greet" or "thank". The NLU reads only the core; a message
-that is nothing but a frame ("Hallo!", "Danke") stays whole. Patterns: framing.yml."""
+that is nothing but a frame ("Hallo!", "Danke") or whose core asks nothing (an introduction) stays whole. Patterns: framing.yml."""
 
 from __future__ import annotations
 
@@ -15,6 +15,13 @@ import yaml
 FRAMING_FILE = Path(__file__).with_name("framing.yml")
 _SEPARATOR = r"[\s,;:.!\-–—)]*"
 _MIN_CORE_LETTERS = 3
+# Only a core that asks something loses its frame: "Guten Tag, hier ist Frau Schulte von der Bäckerei" is a greeting.
+_ASKS = re.compile(
+    r"\?|\b(?:wie|was|wer|wann|wo|wohin|welche\w*|warum|wieso|weshalb|kann|kannst|können|koennen|darf|dürfen|"
+    r"duerfen|muss|müssen|muessen|brauch\w*|gibt es|geht das|how|what|who|when|where|which|why|can|could|may|must|"
+    r"need|should)\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +48,7 @@ def core_span(text: str) -> tuple[int, int]:
     while (cut := _closing_start(text, start, end, thanks, closing)) is not None:
         end = cut
     core = text[start:end]
-    if sum(char.isalpha() for char in core) < _MIN_CORE_LETTERS:
+    if sum(char.isalpha() for char in core) < _MIN_CORE_LETTERS or not _ASKS.search(core):
         return 0, len(text)
     return start + (len(core) - len(core.lstrip())), start + len(core.rstrip())
 

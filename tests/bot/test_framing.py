@@ -57,6 +57,9 @@ def test_the_frame_around_a_question_is_left_out(message: str, core: str) -> Non
         "Frage zur Gebühr",  # the topic is named with the word "Frage"
         "Ich bin neu in Deutschland und suche Arbeit",  # about the asker, but the message itself
         "Ist das Verfahren für uns neu? Wir sind neu hier.",
+        "Guten Tag, hier ist Frau Schulte von der Bäckerei Schulte",  # an introduction, no question
+        "Good afternoon, this is Tom from Hansen Logistics",
+        "Das hat mir sehr geholfen, vielen Dank!",
     ],
 )
 def test_a_message_that_is_all_frame_or_no_frame_stays_whole(message: str) -> None:
