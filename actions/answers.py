@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
@@ -25,7 +25,15 @@ from bot.understanding.reading import (
 )
 from bot.understanding.referrals import referral_for
 from bot.understanding.framing import core_text
-from bot.understanding.retrieval import Decision, Hit, answerable_intents, decide, other_question_intent, topic_index
+from bot.understanding.retrieval import (
+    Decision,
+    Hit,
+    answerable_intents,
+    decide,
+    is_confident,
+    other_question_intent,
+    topic_index,
+)
 from bot.understanding.slots import context_slots
 from bot.understanding.titles import ruled_out, title_asked_about
 from bot.understanding.topic_cues import fitting
@@ -114,13 +122,34 @@ def further_question_intent(reading: Reading, answered: str) -> Optional[str]:
     """The topic of a further question in the message: a clear match of its own, or the overview that answers
     a question naming no subject ("…and what does it cost?") when the answer given does not cover it."""
     other = other_question_intent(reading.questions, answered, answerable_intents())
+    if other is not None and not fitting([other], " ".join(reading.questions)):
+        other = None  # "… und was bekommen wir dafür?" is close to no topic it does not name
     if other is not None or len(reading.questions) < 2:
         return other
+    named = _named_further_question(reading.questions, answered)
+    if named is not None:
+        return named
     for question in reading.questions:
         general = general_question_topic(question)
         if general and not answered.startswith(tuple(covered_by(general))):
             return general
     return None
+
+
+def _named_further_question(questions: Sequence[str], answered: str) -> Optional[str]:
+    """A further question that matches one topic strongly among those it names, even when a neighbour is close:
+    "… Und wie lange dauert die Anerkennung?" after the fee (recognition 0.83, total duration 0.73)."""
+    for question in questions:
+        hits = _named(topic_index().rank(question, RANKED), question)
+        if not hits or hits[0].intent == answered or hits[0].intent not in answerable_intents():
+            continue
+        if hits[0].score >= STRONG_MATCH and is_confident(hits, STRONG_MATCH_MIN_MARGIN):
+            return hits[0].intent
+    return None
+
+
+STRONG_MATCH = 0.7  # of a perfect match of the further question's terms
+STRONG_MATCH_MIN_MARGIN = 0.05
 
 
 def _named_parameters(tracker: Tracker, message: str) -> Dict[str, str]:

@@ -46,7 +46,7 @@ _MONTH_WINDOW = 30  # characters after an amount in which "a month" still belong
 _AGE = re.compile(
     r"\b(?P<a>\d{2})\s*(?:-\s*)?(?:years?[\s-]old|y/?o\b|jahre\s+alt|j\.\s*alt|-?jährig|-?jaehrig)"
     r"|\b(?:age|aged|alter|ist|is|he's|she's|hes|shes|turns|wird|i'm|im|i am|bin)\s+(?:now\s+|jetzt\s+|already\s+|schon\s+)?"
-    r"(?P<b>\d{2})\b(?!\s*(?:%|€|eur|euro|k\b|jahre\s+(?:berufs)?erfahrung|years?\s+(?:of\s+)?(?:work\s+)?experience))",
+    r"(?P<b>\d{2})\b(?![.,]\d)(?!\s*(?:%|€|eur|euro|k\b|jahre\s+(?:berufs)?erfahrung|years?\s+(?:of\s+)?(?:work\s+)?experience))",
     re.IGNORECASE,
 )
 _COUNT_WORDS = {

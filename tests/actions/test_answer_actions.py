@@ -280,3 +280,32 @@ async def test_a_title_the_message_rules_out_is_not_the_one_answered(
     await ActionAnswerTopic().run(dispatcher, tracker, {})
     said = dispatcher.messages[-1]["text"]
     assert f"§ {expected}" in said and "§ 18g" not in said.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "further"),
+    [
+        (
+            "Was kostet das Verfahren? Und wie lange dauert die Anerkennung?",
+            "ask_fee_procedure",
+            "deadline_recognition",
+        ),
+        ("Wie lange dauert es? Und was kostet das Visum?", "ask_duration_total", "fee_visa"),
+    ],
+)
+async def test_a_further_question_that_matches_one_topic_strongly_gets_it(
+    message: str, intent: str, further: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_with([user_event(message, intent)], slots={"language": "de"})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    insights = [m.get("insight") or {} for m in dispatcher.messages]
+    assert [insight.get("topic") for insight in insights if insight.get("result") == "answered"][-1] == further
+
+
+async def test_a_further_question_naming_no_topic_gets_no_second_answer() -> None:
+    dispatcher = CollectingDispatcher()
+    message = "Was kostet uns das beschleunigte Verfahren und was bekommen wir dafür?"
+    tracker = tracker_with([user_event(message, "ask_fee_procedure")], slots={"language": "de"})
+    await ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert not any(text("understanding_second_question", "de") in (m.get("text") or "") for m in dispatcher.messages)

@@ -80,6 +80,7 @@ def test_context_sentences_are_read(message: str, expected: dict) -> None:
             Salary(Decimal(46800), Decimal(3900)),
         ),
         ("According to a blog it is 41,000 €. We would pay him 52,000 € a year.", Salary(Decimal(52000))),
+        ("A guide says the threshold is 45,300 €. We offer 58,000 € a year.", Salary(Decimal(58000))),
         ("A friend told me the Blue Card needs 45,000 €. Is that right?", Salary(Decimal(45000))),
     ],
 )
@@ -99,6 +100,11 @@ def test_salaries_are_read_with_their_period(message: str, salary: Salary) -> No
 def test_no_age_or_salary_where_there_is_none(message: str) -> None:
     context = read_message(message).context
     assert context.age is None and context.salary is None
+
+
+def test_a_threshold_after_is_is_no_age() -> None:
+    assert read_message("A guide says the Blue Card threshold is 45,300 €.").context.age is None
+    assert read_message("Die Grenze ist 45.300 Euro, oder?").context.age is None
 
 
 @pytest.mark.parametrize(
