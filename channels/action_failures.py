@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from typing import Any, Awaitable, Callable, List, Optional, Tuple
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, EXTERNAL_MESSAGE_PREFIX
 from rasa.shared.core.events import BotUttered, Event, FollowupAction, UserUttered
 from rasa.shared.exceptions import RasaException
 
@@ -70,11 +70,18 @@ def _language(tracker: Any) -> Optional[str]:
     return language if language in SUPPORTED_LANGUAGES else None  # unknown: both languages, German first
 
 
+def _triggered_from_outside(tracker: Any) -> bool:
+    """A turn the user did not write (a status notice triggered as an external intent): nothing to send again."""
+    latest = next((event for event in reversed(tracker.events) if isinstance(event, UserUttered)), None)
+    return bool(latest and (latest.text or "").startswith(EXTERNAL_MESSAGE_PREFIX))
+
+
 def apology(tracker: Any) -> List[Event]:
-    """The polite error (once per turn), then listen: the turn ends, the user may send the message again."""
+    """The polite error (once per turn), then listen: the turn ends, the user may send the message again.
+    A turn triggered from outside ends silently: the status notice stays untold and is told on a later turn."""
     listen = FollowupAction(ACTION_LISTEN_NAME)
     turn = _turn_of(tracker)
-    if _apologised.get() == turn:
+    if _apologised.get() == turn or _triggered_from_outside(tracker):
         return [listen]
     _apologised.set(turn)
     return [BotUttered(text(MESSAGE_KEY, _language(tracker))), listen]
