@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from bot.checklist import all_items
+from bot.language import is_function_word
 from bot.texts import all_texts, text
 from bot.reference import is_valid_link_code, normalise_link_code
 
@@ -32,8 +33,22 @@ class CodeSearch:
 
 
 def _is_deliberate(match: re.Match[str]) -> bool:
-    """Plain words ("this code from") are not a code; a dash, a digit or capitals make it one."""
-    return match.group(2) == "-" or any(ch.isdigit() for ch in match.group(0)) or match.group(0).isupper()
+    """Plain words ("this code from") are not a code; a dash, a digit or capitals make it one, unless a group
+    without a dash is a word: "seit 2023 eine", "have 2025 been"."""
+    if match.group(2) == "-":
+        return True
+    if any(_is_a_word(group) for group in (match.group(1), match.group(3), match.group(4))):
+        return False
+    return any(ch.isdigit() for ch in match.group(0)) or match.group(0).isupper()
+
+
+def _is_a_word(group: str) -> bool:
+    """Letters only and either a function word or spelled with a letter no code has (I, L, O, U): a code
+    group of letters only never needs the O/I/L repair, which is for digits read as letters."""
+    return group.isalpha() and (bool(set(group.upper()) & _NOT_IN_CODES) or is_function_word(group))
+
+
+_NOT_IN_CODES = set("ILOU")
 
 
 def find_link_code(message: str) -> CodeSearch:

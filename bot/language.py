@@ -147,6 +147,10 @@ def _function_words() -> dict[str, str]:
     return {word: language for language in SUPPORTED_LANGUAGES for word in _function_words_document()[language]}
 
 
+def is_function_word(word: str) -> bool:
+    return word.lower() in _function_words()
+
+
 def without_german_names(text: str) -> str:
     """The text without German place, authority and procedure names, which say nothing about the language
     of the sentence around them ("zentralstelle or ausländerbehörde?? confused")."""

