@@ -244,7 +244,10 @@ def _adjective_nationality(folded: str) -> Optional[str]:
 
 
 _AGE_GROUP = re.compile(r"(über|ueber|ab|over|from|unter|under|bis)\s*$", re.IGNORECASE)  # "über 45-Jährige"
-_AGE_APPOSITION = re.compile(r"\b[^\W\d_][\w-]+,\s*(?P<b>\d{2})\s*,")  # "Senior engineer, 53, Blue Card ..."
+# "Senior engineer, 53, Blue Card ...", "Schweißer aus Georgien (51)"
+_AGE_APPOSITION = re.compile(
+    r"\b[^\W\d_][\w-]+(?:,\s*(?P<b>\d{2})\s*,|\s*\(\s*(?P<a>\d{2})\s*(?:jahre|j\.|years?|y/?o)?\s*\))", re.IGNORECASE
+)
 
 
 def read_age(text: str) -> Optional[int]:
@@ -253,11 +256,6 @@ def read_age(text: str) -> Optional[int]:
         if age in AGES and not _AGE_GROUP.search(text[: match.start()]):
             return age
     return None
-
-
-def _money(text: str) -> list[tuple[Decimal, int]]:
-    """Every amount in euros with its end position ("3,600 €", "€ 52.000", "60k")."""
-    return [(amount, end) for amount, _, end in _money_spans(text)]
 
 
 def _money_spans(text: str) -> list[tuple[Decimal, int, int]]:
@@ -276,13 +274,27 @@ def _money_spans(text: str) -> list[tuple[Decimal, int, int]]:
 def read_salary(text: str) -> Optional[Salary]:
     """The asker's salary: the first amount large enough, one in a sentence reporting someone else's figure
     ("a guide says the threshold is 45,300 €") only when there is no other."""
-    amounts = [(amount, end) for amount, end in _money(text) + _plain_salaries(text) if amount >= SALARY_FLOOR]
+    amounts = [
+        (amount, end)
+        for amount, start, end in _money_spans(text) + _plain_salaries(text)
+        if amount >= SALARY_FLOOR and not _is_no_pay(text, start, end)
+    ]
     if not amounts:
         return None
     amount, end = min(amounts, key=lambda found: _in_reported_sentence(text, found[1]))
     after = text[end : end + _MONTH_WINDOW]
     monthly = _MONTHLY.search(after) is not None or (amount < HIGHEST_MONTHLY and not _YEARLY.search(after))
     return Salary(amount * MONTHS_PER_YEAR, amount) if monthly else Salary(amount)
+
+
+_NO_PAY_WINDOW = 30  # characters: "koste bis zu 20.000 €", "€232,000 in pension assets"
+
+
+def _is_no_pay(text: str, start: int, end: int) -> bool:
+    words: dict[str, list[str]] = _words()["not_pay"]
+    before = re.split(r"[.?!;]\s", fold(text[max(0, start - _NO_PAY_WINDOW) : start]))[-1]  # this sentence only
+    after = re.split(r"[.?!;]\s", fold(text[end : end + _NO_PAY_WINDOW]))[0]
+    return any(word in before for word in words["before"]) or any(word in after for word in words["after"])
 
 
 def _in_reported_sentence(text: str, position: int) -> bool:
@@ -292,14 +304,14 @@ def _in_reported_sentence(text: str, position: int) -> bool:
     return any(word in sentence for word in word_list("reported_sources"))
 
 
-def _plain_salaries(text: str) -> list[tuple[Decimal, int]]:
+def _plain_salaries(text: str) -> list[tuple[Decimal, int, int]]:
     """Amounts without a currency that the words before them make a salary ("earns 3,500"), not a year."""
     found = []
     for match in _PLAIN_NUMBER.finditer(text):
         amount = parse_amount(match.group(1))
         if amount is None or _A_YEAR.fullmatch(match.group(1)) or not _PAY_WORDS.search(text[: match.start()]):
             continue
-        found.append((amount, match.end()))
+        found.append((amount, match.start(), match.end()))
     return found
 
 

@@ -44,6 +44,8 @@ CONTEXT_CASES = [
         "im 45 is it too old for germany work",
         {"age": 45},
     ),
+    ("Wir haben für unseren Schweißer aus Georgien (51) mit 4.427,50 € im Monat gerechnet.", {"age": 51}),
+    ("our cook (47 years) from India", {"age": 47}),
     (
         "Unser Pflegeheim in Lehrte sucht Pflegefachkräfte mit Ausbildung aus Indien, die Frau ist 38 Jahre alt",
         {
@@ -95,6 +97,7 @@ def test_salaries_are_read_with_their_period(message: str, salary: Salary) -> No
         "Wir haben 12 Mitarbeiter und suchen einen Koch",
         "Sie ist seit 10 Jahren Köchin",
         "What is the Blue Card salary in 2026?",
+        "Frau und zwei Kinder (4 und 8) sollen nachkommen",
     ],
 )
 def test_no_age_or_salary_where_there_is_none(message: str) -> None:
@@ -148,3 +151,18 @@ def test_figures_and_claims_are_read(message: str, figures: tuple, claim: bool) 
 )
 def test_questions_are_split(message: str, count: int) -> None:
     assert len(split_questions(message)) == count
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "A guide for over-45 freelancers talks about roughly €232,000 in pension assets. Does that apply to me?",
+        "Im Radio hieß es, die Anerkennung koste bis zu 20.000 € und dauere zwei Jahre.",
+    ],
+)
+def test_a_cost_or_an_asset_is_no_salary(message: str) -> None:
+    assert read_message(message).context.salary is None
+
+
+def test_a_salary_after_a_question_about_costs_is_still_read() -> None:
+    assert read_message("Was kostet das? Gehalt 52.000 €").context.salary == Salary(Decimal("52000"))
