@@ -71,6 +71,28 @@ DAY = date(2026, 11, 26)
             "job_search",
             "Make it in Germany",
         ),
+        (
+            "Unser Kollege (Deutscher) hat eine Köchin aus Thailand geheiratet. Braucht sie das Verfahren?",
+            "de",
+            "spouse_of_german",
+            "§ 28",
+        ),
+        ("I will marry my German fiancé next month. Can I then work in Hannover?", "en", "spouse_of_german", "§ 28"),
+        ("Er wohnt in 45 qm, Frau und zwei Kinder sollen nachkommen. Reicht das?", "de", "family_housing", "Wohnraum"),
+        ("Can our engineer bring his parents later, not only his wife?", "en", "parents_reunification", "parents"),
+        (
+            "Gibt es ein Online-Tool, das zeigt, wer für die Anerkennung zuständig ist?",
+            "de",
+            "recognition_finder",
+            "anerkennung-in-deutschland.de",
+        ),
+        ("Can we hire a developer as a freelancer through the fast-track?", "en", "self_employment", "self-employed"),
+        (
+            "Our subsidiary in India wants to send a manager to our plant for a year.",
+            "en",
+            "intra_company_transfer",
+            "ICT",
+        ),
     ],
 )
 def test_a_question_outside_the_remit_gets_its_referral_in_the_users_language(
@@ -92,6 +114,9 @@ def test_a_question_outside_the_remit_gets_its_referral_in_the_users_language(
         "Where do we find a job description template for the declaration?",
         "Do we get the fee back if the visa is refused?",
         "How long is the visa valid?",
+        "We are a self-employed craftsman and want to hire a baker from Vietnam",
+        "Wir sind ein selbstständiger Handwerksbetrieb mit drei Gesellen",
+        "Our candidate lives with her parents in Manila",
     ],
 )
 def test_a_question_inside_the_remit_gets_no_referral(message: str) -> None:
@@ -114,3 +139,9 @@ def test_the_complaint_referral_takes_the_hotline_from_the_knowledge_file() -> N
 def test_every_subject_has_both_languages_and_triggers() -> None:
     for subject in subjects():
         assert subject.triggers and set(subject.texts) == {"de", "en"} and all(subject.texts.values())
+
+
+def test_the_job_search_referral_names_the_opportunity_cards_points_from_the_knowledge_file() -> None:
+    referral = referral_for("I search job in germany, can I do the Chancenkarte? how many points?", "en", DAY)
+    assert referral is not None and referral.subjects[0] == "job_search"
+    assert str(value_on("chancenkarte_min_points", DAY).value) in referral.paragraphs[0]
