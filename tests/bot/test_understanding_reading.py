@@ -164,5 +164,14 @@ def test_a_cost_or_an_asset_is_no_salary(message: str) -> None:
     assert read_message(message).context.salary is None
 
 
-def test_a_salary_after_a_question_about_costs_is_still_read() -> None:
-    assert read_message("Was kostet das? Gehalt 52.000 €").context.salary == Salary(Decimal("52000"))
+@pytest.mark.parametrize(
+    ("message", "annual"),
+    [
+        ("Was kostet das? Gehalt 52.000 €", "52000"),
+        ("Im Jahr zahlen wir 52.000 € brutto", "52000"),
+        ("We pay for the job 52,000 € a year", "52000"),
+    ],
+)
+def test_a_salary_next_to_cost_words_of_another_sentence_or_to_paying_is_still_read(message: str, annual: str) -> None:
+    salary = read_message(message).context.salary
+    assert salary is not None and salary.annual == Decimal(annual)
