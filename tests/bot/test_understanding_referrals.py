@@ -117,6 +117,7 @@ def test_a_question_outside_the_remit_gets_its_referral_in_the_users_language(
         "We are a self-employed craftsman and want to hire a baker from Vietnam",
         "Wir sind ein selbstständiger Handwerksbetrieb mit drei Gesellen",
         "Our candidate lives with her parents in Manila",
+        "We work as a contractor for Deutsche Bahn and need two welders from India",
     ],
 )
 def test_a_question_inside_the_remit_gets_no_referral(message: str) -> None:
