@@ -118,6 +118,9 @@ def test_a_question_outside_the_remit_gets_its_referral_in_the_users_language(
         "Wir sind ein selbstständiger Handwerksbetrieb mit drei Gesellen",
         "Our candidate lives with her parents in Manila",
         "We work as a contractor for Deutsche Bahn and need two welders from India",
+        "We work with a German recruitment agency. What does the procedure cost?",
+        "We and our German partner company want to hire two welders",
+        "Unser Koch arbeitet bei einer deutschen Firma und ist verheiratet. Kann die Frau mitkommen?",
     ],
 )
 def test_a_question_inside_the_remit_gets_no_referral(message: str) -> None:
