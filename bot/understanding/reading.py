@@ -244,16 +244,23 @@ def _adjective_nationality(folded: str) -> Optional[str]:
 
 
 _AGE_GROUP = re.compile(r"(über|ueber|ab|over|from|unter|under|bis)\s*$", re.IGNORECASE)  # "über 45-Jährige"
-# "Senior engineer, 53, Blue Card ...", "Schweißer aus Georgien (51)"
+# "Senior engineer, 53, Blue Card ...", "Schweißer aus Georgien (51)", "Elektroniker aus Indien, 47 Jahre, kam ..."
 _AGE_APPOSITION = re.compile(
-    r"\b[^\W\d_][\w-]+(?:,\s*(?P<b>\d{2})\s*,|\s*\(\s*(?P<a>\d{2})\s*(?:jahre|j\.|years?|y/?o)?\s*\))", re.IGNORECASE
+    r"\b(?P<word>[^\W\d_][\w-]+)(?:,\s*(?P<b>\d{2})\s*,|\s*\(\s*(?P<a>\d{2})\s*(?:jahre|j\.|years?|y/?o)?\s*\)"
+    r"|,\s*(?P<c>\d{2})\s+(?:jahre|years)(?=\s*(?:[,;.)]|$)))",
+    re.IGNORECASE,
 )
+_DURATION_WORD = re.compile(r"erfahrung|experience|ausbildung|training|studium|studies|vertrag|contract", re.IGNORECASE)
 
 
 def read_age(text: str) -> Optional[int]:
     for match in (*_AGE.finditer(text), *_AGE_APPOSITION.finditer(text)):
-        age = int(match.groupdict().get("a") or match.group("b"))
-        if age in AGES and not _AGE_GROUP.search(text[: match.start()]):
+        groups = match.groupdict()
+        if _DURATION_WORD.search(groups.get("word") or ""):  # "Berufserfahrung, 12 Jahre."
+            continue
+        number = next(name for name in ("a", "b", "c") if groups.get(name))
+        age = int(groups[number])
+        if age in AGES and not _AGE_GROUP.search(text[: match.start(number)]):  # not "über 45-Jährige"
             return age
     return None
 

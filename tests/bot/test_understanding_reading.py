@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.understanding.reading import Figure, Salary, read_message, split_questions
+from bot.understanding.reading import Figure, Salary, asks_to_register_a_case, read_message, split_questions
 
 CONTEXT_CASES = [
     (
@@ -46,6 +46,8 @@ CONTEXT_CASES = [
     ),
     ("Wir haben für unseren Schweißer aus Georgien (51) mit 4.427,50 € im Monat gerechnet.", {"age": 51}),
     ("our cook (47 years) from India", {"age": 47}),
+    ("Für unseren Elektroniker aus Indien, 47 Jahre, kam die Rückmeldung, das Gehalt reiche nicht.", {"age": 47}),
+    ("Our welder from Georgia, 52 years. Is his salary enough?", {"age": 52}),
     (
         "Unser Pflegeheim in Lehrte sucht Pflegefachkräfte mit Ausbildung aus Indien, die Frau ist 38 Jahre alt",
         {
@@ -98,6 +100,8 @@ def test_salaries_are_read_with_their_period(message: str, salary: Salary) -> No
         "Sie ist seit 10 Jahren Köchin",
         "What is the Blue Card salary in 2026?",
         "Frau und zwei Kinder (4 und 8) sollen nachkommen",
+        "Ausbildung als Tischler, 3 Jahre, dann Berufserfahrung, 12 Jahre.",
+        "Der Vertrag läuft bis 2027, 24 Jahre nach der Gründung.",
     ],
 )
 def test_no_age_or_salary_where_there_is_none(message: str) -> None:
@@ -175,3 +179,18 @@ def test_a_cost_or_an_asset_is_no_salary(message: str) -> None:
 def test_a_salary_next_to_cost_words_of_another_sentence_or_to_paying_is_still_read(message: str, annual: str) -> None:
     salary = read_message(message).context.salary
     assert salary is not None and salary.annual == Decimal(annual)
+
+
+@pytest.mark.parametrize(
+    ("message", "asks"),
+    [
+        ("tischlerei in wennigsen, tischler aus ghana, soll am 1. märz anfangen. bitte vorgang eröffnen", True),
+        ("Vertrag ist unterschrieben. Wie fange ich an, was braucht ihr von mir?", True),
+        ("The contract is signed. What do you need from us to get going?", True),
+        ("Bitte legen Sie einen Vorgang für unsere Köchin an.", True),
+        ("Was braucht die Fachkraft für das Visum?", False),
+        ("Wie lange dauert der Vorgang bei der Botschaft?", False),
+    ],
+)
+def test_a_request_to_register_a_case_is_recognised(message: str, asks: bool) -> None:
+    assert asks_to_register_a_case(message) is asks
