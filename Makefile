@@ -7,7 +7,6 @@ RASA := .venv-rasa/bin/rasa
 RASA_PY := .venv-rasa/bin/python
 BACKEND_PY := .venv-backend/bin/python
 MODEL := models/lotse.tar.gz
-TRAINING_TIME := models/lotse.training.json
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/nlu/*.yml) $(wildcard stories/*.yml) $(wildcard bot/nlu/*.py) bot/language.py bot/language_hints.yml bot/understanding/framing.py bot/understanding/framing.yml
 WIDGET := web/dist/lotse-widget.js
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -61,11 +60,11 @@ model: $(MODEL)
 # An interrupted training must not delete the last good model.
 .PRECIOUS: $(MODEL)
 
+# Finetunes the last model when only data/nlu or stories changed (scripts/train_model.py; LOTSE_FULL_TRAINING=1
+# forces a full training); records the time in models/lotse.training.json.
 $(MODEL): .venv-rasa/.installed $(TRAINING_INPUTS)
 	@mkdir -p var
-	flock var/.training.lock $(RASA_PY) bench/training_time.py $(TRAINING_TIME) -- \
-		$(RASA) train --quiet --data data/nlu stories --config config.yml --domain domain.yml \
-		--out models --fixed-model-name lotse
+	flock var/.training.lock $(RASA_PY) scripts/train_model.py
 
 validate: .venv-rasa/.installed
 	$(RASA_PY) scripts/validate_data.py --data data/nlu stories --config config.yml --domain domain.yml --fail-on-warnings

@@ -29,10 +29,11 @@ class TrainingTime:
     load_after: float
     cores: int
     finished_at: str
+    mode: str = "full"  # or "finetuned": scripts/train_model.py continued the last model on new data
 
     def describe(self) -> str:
         return (
-            f"{self.wall_seconds / 60:.1f} min wall, {self.cpu_seconds / 60:.1f} min CPU "
+            f"{self.wall_seconds / 60:.1f} min wall, {self.cpu_seconds / 60:.1f} min CPU, {self.mode} "
             f"(load {self.load_before:.1f} -> {self.load_after:.1f} on {self.cores} cores, {self.finished_at})"
         )
 
