@@ -34,8 +34,11 @@ class CodeSearch:
 
 def _is_deliberate(match: re.Match[str]) -> bool:
     """Plain words ("this code from") are not a code; a dash, a digit or capitals make it one, unless a group
-    without a dash is a word: "seit 2023 eine", "have 2025 been"."""
+    without a dash is a word: "seit 2023 eine", "have 2025 been". Right after "code" ("mein Code: 3wwn dass
+    q85f") a digit is enough: a random code can have a group that is a word."""
     if match.group(2) == "-":
+        return True
+    if _AFTER_CODE_WORD.search(match.string[: match.start()]) and any(ch.isdigit() for ch in match.group(0)):
         return True
     if any(_is_a_word(group) for group in (match.group(1), match.group(3), match.group(4))):
         return False
@@ -49,6 +52,7 @@ def _is_a_word(group: str) -> bool:
 
 
 _NOT_IN_CODES = set("ILOU")
+_AFTER_CODE_WORD = re.compile(r"\bcode\s*(?:is|ist|lautet|:)?\s*:?\s*$", re.IGNORECASE)
 
 
 def find_link_code(message: str) -> CodeSearch:

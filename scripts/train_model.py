@@ -115,7 +115,7 @@ def train() -> int:
     record(TRAINING_TIME, replace(measured, mode=mode))
     in_a_row = state.finetunes_in_a_row + 1 if finetune and state else 0
     PIPELINE_STATE.write_text(json.dumps(asdict(PipelineState(fingerprint, in_a_row))) + "\n", encoding="utf-8")
-    print(f"training ({mode}) took {measured.describe()}")
+    print(f"training took {measured.describe()}")
     return 0
 
 

@@ -23,6 +23,8 @@ from bot.reference import new_link_code
         ("Code: 9F4K2QXM7TZO", "9F4K-2QXM-7TZ0"),
         ("ABCD-EFGH-JKMN", "ABCD-EFGH-JKMN"),
         ("Mein Code lautet R6TM 4QHZ 8CPA, danke", "R6TM-4QHZ-8CPA"),
+        ("mein code: 3wwn dass q85f", "3WWN-DASS-Q85F"),  # a group that is a word, right after "code"
+        ("my code is then 7k3q have", "THEN-7K3Q-HAVE"),
     ],
 )
 def test_a_code_is_found_in_what_people_type(message: str, code: str) -> None:
