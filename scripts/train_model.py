@@ -111,8 +111,8 @@ def train() -> int:
         returncode, measured = timed_run(rasa_train(finetune), cwd=REPO)
     if returncode != 0:
         return returncode
-    mode = "finetuned" if finetune else "full"
-    record(TRAINING_TIME, replace(measured, mode=mode))
+    measured = replace(measured, mode="finetuned" if finetune else "full")
+    record(TRAINING_TIME, measured)
     in_a_row = state.finetunes_in_a_row + 1 if finetune and state else 0
     PIPELINE_STATE.write_text(json.dumps(asdict(PipelineState(fingerprint, in_a_row))) + "\n", encoding="utf-8")
     print(f"training took {measured.describe()}")
