@@ -54,6 +54,15 @@ PURPOSE_TOPICS = frozenset(
 AGE_TOPICS = frozenset({"age_rule", "salary_threshold", "eligibility", "residence_title"})
 _BLUE_CARD = re.compile(r"blue[\s-]*card|blau\w*[\s-]*karte|bluecard", re.IGNORECASE)
 _EXPERIENCE_ROUTE = re.compile(r"19\s*c|berufserfahren|experience route|without (a )?recogni", re.IGNORECASE)
+_COLLECTIVE = re.compile(
+    r"tarifgebunden|tarifbindung|tarifvertrag|nach tarif|tariflohn|\btv-|collective (labou?r |bargaining |wage )?agreement",
+    re.IGNORECASE,
+)
+_NOT_COLLECTIVE = re.compile(
+    r"(nicht|kein\w*|ohne) (\w+ ){0,2}tarif|not (\w+ ){0,2}(bound|covered)|\bno collective|without (a )?collective"
+    r"|(isn|aren)['’]?t (\w+ ){0,2}(bound|covered)",
+    re.IGNORECASE,
+)
 _DAYS_PER_WEEK = 7
 _SENTENCE_END = re.compile(r"[?!;]|\.(?!\d)|\n")
 
@@ -106,6 +115,11 @@ def _threshold_kinds(reading: Reading, message: str, residence_title: Optional[s
     return kinds + (["age_45_plus"] if over else [])
 
 
+def pays_collective_rate(message: str) -> bool:
+    """Whether the employer says it is bound by a collective agreement: then § 19c (2) asks no minimum salary."""
+    return bool(_COLLECTIVE.search(message)) and not _NOT_COLLECTIVE.search(message)
+
+
 def salary_notes(reading: Reading, message: str, residence_title: Optional[str], language: str, day: date) -> list[str]:
     salary = reading.context.salary
     if salary is None:
@@ -137,7 +151,9 @@ def salary_notes(reading: Reading, message: str, residence_title: Optional[str],
             continue
         sources.append(fact.source)
         threshold = found.annual
-        if salary.annual >= threshold:
+        if kind == "19c2" and pays_collective_rate(message):
+            lines.append(text("understanding_salary_collective", language, **values))
+        elif salary.annual >= threshold:
             lines.append(text("understanding_salary_reached", language, **values))
         else:
             gap = format_money(threshold - salary.annual, language)

@@ -12,7 +12,12 @@ from bot.understanding.reading import Reading, fold
 NAMED_TITLES = (
     ("16d", r"anerkennungspartnerschaft|recognition partnership|16 ?d\b"),
     ("chancenkarte", r"chancenkarte|opportunity card|20 ?a\b"),
-    ("19c2", r"berufserfahren|19 ?c|experience route|experienced worker"),
+    (
+        "19c2",
+        r"berufserfahren|19 ?c|erfahrungssaeule|experience route|experienced worker"
+        r"|(ohne|keine?n?|statt|sparen|spart|nicht mehr) (\w+ ){0,2}(anerkennung|anerkennungsverfahren)\b"
+        r"|(skip|without|no|instead of) (\w+ ){0,2}recognition\b",
+    ),
     ("it_specialist", r"\bit\b.{0,40}(ohne|without) (\w+ )?(studium|abschluss|degree)"),
     ("blue_card", r"blue[\s-]*card|blau\w*[\s-]*karte|18 ?g\b"),
     (

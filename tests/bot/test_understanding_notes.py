@@ -256,3 +256,24 @@ def test_a_question_whether_trainees_can_use_the_procedure_gets_the_training_pur
     assert "§ 16a" in said and "Ausbildungsplatz" in said
     assert "§ 16a" in notes("Can apprentices use the fast-track?", "eligibility")
     assert "§ 16a" not in notes("Our nurse has a recognised Ausbildung. Can she use the procedure?", "eligibility")
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("We're bound by a collective agreement (TV-V) and would pay 43,200 € a year on the experience route.", "en"),
+        ("Wir sind tarifgebunden und zahlen dem Berufserfahrenen nach Tarif 43.200 € im Jahr.", "de"),
+    ],
+)
+def test_an_employer_bound_by_a_collective_agreement_needs_no_19c2_salary(message: str, language: str) -> None:
+    said = notes(message, "salary_threshold", language)
+    assert fact("salary_experience_route", language) in said
+    assert ("does not apply" if language == "en" else "gilt nicht") in said
+    assert "below" not in said and "nicht erreicht" not in said
+
+
+def test_an_employer_not_bound_by_a_collective_agreement_is_compared_with_the_19c2_salary() -> None:
+    said = notes(
+        "We're not bound by a collective agreement; 43,200 € a year on the experience route.", "salary_threshold"
+    )
+    assert "below" in said and fact("salary_experience_route") in said

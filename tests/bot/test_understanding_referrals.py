@@ -45,6 +45,21 @@ DAY = date(2026, 11, 26)
         ),
         ("What if we have to let go of him after three months?", "en", "employment_ends", "immigration office"),
         ("Who pays for the German course of our new nurses?", "en", "language_course", "Welcome Center"),
+        (
+            "Der Bewerber hat bereits einen Anerkennungsantrag bei der IHK FOSA gestellt.",
+            "de",
+            "recognition_already_filed",
+            "Zentralstelle",
+        ),
+        (
+            "She already applied for recognition on her own last year.",
+            "en",
+            "recognition_already_filed",
+            "Zentralstelle",
+        ),
+        ("Können Sie uns Pflegekräfte aus dem Ausland vermitteln?", "de", "recruitment", "ZAV"),
+        ("How do we find nurses abroad?", "en", "recruitment", "Make it in Germany"),
+        ("Darf unser Azubi nebenher im Supermarkt jobben?", "de", "trainee_side_job", "Nebenbestimmungen"),
         ("Kann ich als Fachkraft den Antrag auch selbst stellen?", "de", "employer_applies", "Vollmacht"),
         (
             "Could I apply for the fast-track procedure myself from Lagos?",
@@ -121,6 +136,8 @@ def test_a_question_outside_the_remit_gets_its_referral_in_the_users_language(
         "We work with a German recruitment agency. What does the procedure cost?",
         "We and our German partner company want to hire two welders",
         "Unser Koch arbeitet bei einer deutschen Firma und ist verheiratet. Kann die Frau mitkommen?",
+        "Die Anerkennung hat die Zentralstelle schon beantragt, wie lange dauert es?",
+        "Wir haben eine Pflegekraft aus Indien gefunden. Wie läuft das Verfahren?",
     ],
 )
 def test_a_question_inside_the_remit_gets_no_referral(message: str) -> None:
