@@ -23,6 +23,8 @@ from bot.understanding.titles import title_asked_about
         ("Wie lange gilt die Blaue Karte?", "blue_card"),
         ("Our IT admin has no degree, only experience – which title? IT without a degree possible?", "it_specialist"),
         ("Was gilt für Berufserfahrene nach § 19c?", "19c2"),
+        ("Fachkräfte mit Berufserfahrung brauchen angeblich kein Anerkennungsverfahren mehr. Stimmt das?", "19c2"),
+        ("Can we skip recognition for a welder with eight years of experience?", "19c2"),
         ("i have contract for ausbildung as electrician, which visa?", "16a"),
         ("Wie funktioniert die Chancenkarte?", "chancenkarte"),
         ("Welcher Aufenthaltstitel passt?", None),
