@@ -34,7 +34,7 @@ from bot.understanding.retrieval import (
     other_question_intent,
     topic_index,
 )
-from bot.understanding.slots import context_slots
+from bot.understanding.slots import context_slots, with_earlier_context
 from bot.understanding.titles import ruled_out, title_asked_about
 from bot.understanding.topic_cues import fitting
 
@@ -95,7 +95,7 @@ def answer_message(dispatcher: CollectingDispatcher, tracker: Tracker, intent: s
     """The topic's answer made specific by the message (its figures, claims, context), a further question
     in it answered too; the context is kept in the slots the path finder and the intake read."""
     language, day, message = language_of(tracker), today(), _message(tracker)
-    topic, reading = topic_of(intent), read_message(message)
+    topic, reading = topic_of(intent), with_earlier_context(read_message(message), _earlier_context(tracker))
     referral = referral_for(message, language, day)
     if referral:
         dispatcher.utter_message(text="\n\n".join(referral.paragraphs))
@@ -164,16 +164,47 @@ def _named_parameters(tracker: Tracker, message: str) -> Dict[str, str]:
 
 def _answer_other_question(dispatcher: CollectingDispatcher, reading: Reading, intent: str, language: str) -> None:
     other = further_question_intent(reading, intent)
-    if other is None:
-        return
-    topic = topic_of(other)
+    if other is not None:
+        _utter_further_topic(dispatcher, topic_of(other), language, introduce=True)
+
+
+def _utter_further_topic(dispatcher: CollectingDispatcher, topic: str, language: str, introduce: bool) -> None:
     answer = render(topic, language, today(), {})
     buttons = [{"title": title, "payload": payload} for title, payload in answer.buttons]
-    introduced = "\n\n".join((text("understanding_second_question", language), answer.text))
+    introduction = [text("understanding_second_question", language)] if introduce else []
+    introduced = "\n\n".join((*introduction, answer.text))
     insight = topic_insight(topic, "answered")
     dispatcher.utter_message(
         text=introduced, buttons=buttons, json_message=feedback_offer(topic, language), insight=insight
     )
+
+
+def _earlier_context(tracker: Tracker) -> Dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in ("pf_age_45", "pf_qualification", "occupation")}
+
+
+SALARY_INTENT = "ask_salary_threshold"
+
+
+def asks_about_its_salary(reading: Reading) -> bool:
+    """A question that names a salary and no clear topic asks whether that salary is enough."""
+    return reading.context.salary is not None and bool(reading.questions)
+
+
+def answer_question_asked_with_the_intake(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """ "Geht das noch über die Stadt oder schon nach Osnabrück? Und können Sie den Fall aufnehmen?": the question
+    is answered before the intake's first question."""
+    questions = [q for q in read_message(_message(tracker)).questions if not asks_to_register_a_case(q)]
+    for question in questions:
+        hits = retrieve(question)
+        clear = hits[0].intent if is_confident(hits) and hits[0].intent in answerable_intents() else None
+        intent = clear or general_question_topic(question)
+        if intent:
+            _utter_further_topic(dispatcher, topic_of(intent), language_of(tracker), introduce=False)
+            return
+
+
+START_INTAKE = "start_intake"
 
 
 def _slot_events(tracker: Tracker, reading: Reading) -> List[Dict[Text, Any]]:
@@ -313,9 +344,12 @@ class ActionHandleFallback(Action):
         elif referral_for(_message(tracker), language, today()):
             return answer_message(dispatcher, tracker, OUT_OF_SCOPE)  # a question outside the remit: its referral
         elif asks_to_register_a_case(_message(tracker)):
+            answer_question_asked_with_the_intake(dispatcher, tracker)
             return [FollowupAction(INTAKE_FORM)]  # "bitte den Fall anmelden": the intake, as /start_intake starts it
         elif decision.answer:
             return answer_message(dispatcher, tracker, decision.answer)
+        elif asks_about_its_salary(read_message(_message(tracker))):
+            return answer_message(dispatcher, tracker, SALARY_INTENT)  # "we pay 4,200 a month, enough?"
         elif decision.closest:
             return self._answer_closest(dispatcher, tracker, decision, language)
         options = [*decision.options[:CLARIFY_WITH_AT_MOST], "request_human"]

@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answers import START_INTAKE, answer_question_asked_with_the_intake
 from actions.backend_client import BackendClient, Delivery
 from actions.conversation import (
     ReadsTheRequestedSlot,
@@ -193,6 +194,8 @@ class ValidateIntakeForm(CountsFailures, ReadsTheRequestedSlot):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("requested_slot") is None and latest_intent(tracker) == START_INTAKE:
+            answer_question_asked_with_the_intake(dispatcher, tracker)
         if not is_correction(tracker):
             return await super().run(dispatcher, tracker, domain)
         events = correct(dispatcher, tracker)

@@ -103,7 +103,7 @@ def _threshold_kinds(reading: Reading, message: str, residence_title: Optional[s
     """The thresholds that apply: the Blue Card's when it is named or the worker is no vocational case,
     § 19c (2)'s when named, and the 45+ threshold for a worker that old (§§ 18a/18b)."""
     age = reading.context.age
-    over = age is not None and bool(is_45_or_over(age, day))
+    over = bool(is_45_or_over(age, day)) if age is not None else bool(reading.context.over_45)
     if residence_title == "blue_card" or _BLUE_CARD.search(message):
         kinds = ["blue_card", "blue_card_reduced"]
     elif residence_title == "19c2" or _EXPERIENCE_ROUTE.search(message):

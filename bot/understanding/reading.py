@@ -125,6 +125,7 @@ class Context:
     qualification: Optional[str] = None  # vocational | university
     family_members: Optional[int] = None
     family: bool = False
+    over_45: Optional[bool] = None  # said in an earlier message ("he is 52") when this one names no age
 
 
 @dataclass(frozen=True)

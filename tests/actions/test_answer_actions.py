@@ -309,3 +309,27 @@ async def test_a_further_question_naming_no_topic_gets_no_second_answer() -> Non
     tracker = tracker_with([user_event(message, "ask_fee_procedure")], slots={"language": "de"})
     await ActionAnswerTopic().run(dispatcher, tracker, {})
     assert not any(text("understanding_second_question", "de") in (m.get("text") or "") for m in dispatcher.messages)
+
+
+async def test_a_salary_after_the_workers_age_and_job_is_compared_with_what_applies_to_that_worker() -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("Wir zahlen 4.200 € im Monat, reicht das?", "nlu_fallback")
+    event["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 1.0},
+        {"name": "inform", "confidence": 0.3},
+    ]
+    slots = {"language": "de", "pf_age_45": "yes", "occupation": "mechatroniker"}
+    await ActionHandleFallback().run(dispatcher, tracker_with([event], slots=slots), {})
+    said = dispatcher.messages[0]["text"]
+    assert "50.400 €" in said and "ab 45 Jahren" in said and "nicht erreicht" in said
+    assert "Blaue Karte EU (allgemein)" not in said  # a mechatronics technician is no Blue Card case
+
+
+async def test_a_question_asked_with_a_request_to_register_a_case_is_answered_before_the_intake() -> None:
+    dispatcher = CollectingDispatcher()
+    message = "Geht das noch über die Ausländerbehörde der Stadt oder schon nach Osnabrück? Und können Sie den Fall für mich aufnehmen?"
+    events = await ActionHandleFallback().run(
+        dispatcher, tracker_with([user_event(message, "nlu_fallback")], slots={"language": "de"}), {}
+    )
+    assert events == [{"event": "followup", "name": "intake_form", "timestamp": None}]
+    assert "Zentralstelle" in dispatcher.messages[0]["text"]

@@ -216,3 +216,11 @@ async def test_only_the_requested_slot_is_extracted() -> None:
     ]
     at_the_summary = asked("consent", "max@firma.de")
     assert await ValidateIntakeForm().get_extraction_events(CollectingDispatcher(), at_the_summary, {}) == []
+
+
+async def test_a_question_asked_with_the_request_to_register_is_answered_when_the_intake_starts() -> None:
+    dispatcher = CollectingDispatcher()
+    message = "We have the signed contract. How long does it take? Please open the case for us."
+    tracker = tracker_with([user_event(message, "start_intake")], slots={"language": "en"}, active_loop="intake_form")
+    await ValidateIntakeForm().run(dispatcher, tracker, {"forms": {"intake_form": {"required_slots": []}}})
+    assert "4 months" in dispatcher.messages[0]["text"]
