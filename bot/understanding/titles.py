@@ -10,7 +10,12 @@ from bot.understanding.reading import Reading, fold
 
 # (title, pattern on folded text), the more specific first; the ids are the `when` values of answers.yml.
 NAMED_TITLES = (
-    ("16d", r"anerkennungspartnerschaft|recognition partnership|16 ?d\b"),
+    (
+        "16d",
+        r"anerkennungspartnerschaft|recognition partnership|16 ?d\b"
+        r"|anerkennung (\w+ ){0,3}(erst |dann )?(hier|in deutschland|nach der einreise) (\w+ ){0,2}(machen|nachholen)"
+        r"|(come|enter|arrive) first (\w+ ){0,6}recognition|recognition (\w+ ){0,3}(here|in germany|after (entry|arrival))",
+    ),
     ("chancenkarte", r"chancenkarte|opportunity card|20 ?a\b"),
     (
         "19c2",
