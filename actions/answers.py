@@ -335,7 +335,7 @@ class ActionHandleFallback(Action):
     ) -> List[Dict[Text, Any]]:
         """The closest answer topic by retrieval answers when it is clear (outside forms, where the message
         may be the form's answer); otherwise the buttons offer the closest substantive topics."""
-        hits = retrieve(_message(tracker))
+        hits, reading = retrieve(_message(tracker)), read_message(_message(tracker))
         decision = decide(
             hits, nlu_ranking(tracker), substantive_intents(), answerable_intents(), nlu_confidences(tracker)
         )
@@ -348,7 +348,7 @@ class ActionHandleFallback(Action):
             return [FollowupAction(INTAKE_FORM)]  # "bitte den Fall anmelden": the intake, as /start_intake starts it
         elif decision.answer:
             return answer_message(dispatcher, tracker, decision.answer)
-        elif asks_about_its_salary(read_message(_message(tracker))):
+        elif asks_about_its_salary(reading):
             return answer_message(dispatcher, tracker, SALARY_INTENT)  # "we pay 4,200 a month, enough?"
         elif decision.closest:
             return self._answer_closest(dispatcher, tracker, decision, language)
@@ -357,4 +357,4 @@ class ActionHandleFallback(Action):
         closest = topic_of(decision.options[0]) if decision.options else UNKNOWN_TOPIC
         insight = topic_insight(closest, "clarified", _message(tracker))
         dispatcher.utter_message(text=text("clarify", language), buttons=buttons, insight=insight)
-        return self._forget_inside_a_form(tracker) or _slot_events(tracker, read_message(_message(tracker)))
+        return self._forget_inside_a_form(tracker) or _slot_events(tracker, reading)

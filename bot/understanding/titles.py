@@ -10,19 +10,9 @@ from bot.understanding.reading import Reading, fold
 
 # (title, pattern on folded text), the more specific first; the ids are the `when` values of answers.yml.
 NAMED_TITLES = (
-    (
-        "16d",
-        r"anerkennungspartnerschaft|recognition partnership|16 ?d\b"
-        r"|anerkennung (\w+ ){0,3}(erst |dann )?(hier|in deutschland|nach der einreise) (\w+ ){0,2}(machen|nachholen)"
-        r"|(come|enter|arrive) first (\w+ ){0,6}recognition|recognition (\w+ ){0,3}(here|in germany|after (entry|arrival))",
-    ),
+    ("16d", r"anerkennungspartnerschaft|recognition partnership|16 ?d\b"),
     ("chancenkarte", r"chancenkarte|opportunity card|20 ?a\b"),
-    (
-        "19c2",
-        r"berufserfahren|19 ?c|erfahrungssaeule|experience route|experienced worker"
-        r"|(ohne|keine?n?|statt|sparen|spart|nicht mehr) (\w+ ){0,2}(anerkennung|anerkennungsverfahren)\b"
-        r"|(skip|without|no|instead of) (\w+ ){0,2}recognition\b",
-    ),
+    ("19c2", r"berufserfahren|19 ?c|erfahrungssaeule|experience route|experienced worker"),
     ("it_specialist", r"\bit\b.{0,40}(ohne|without) (\w+ )?(studium|abschluss|degree)"),
     ("blue_card", r"blue[\s-]*card|blau\w*[\s-]*karte|18 ?g\b"),
     (
@@ -31,6 +21,17 @@ NAMED_TITLES = (
     ),
     ("18b", r"18 ?b\b"),
     ("18a", r"18 ?a\b"),
+    # What the two titles do, said without their names; last, so "Blaue Karte ohne Anerkennung?" stays the Blue Card
+    (
+        "16d",
+        r"anerkennung (\w+ ){0,3}(erst |dann )?(hier|in deutschland|nach der einreise) nach(holen|zuholen)"
+        r"|(come|enter|arrive) first (\w+ ){0,6}recognition|recognition (\w+ ){0,3}after (entry|arrival)",
+    ),
+    (
+        "19c2",
+        r"(ohne|keine?n?|statt|sparen|spart|nicht mehr) (\w+ ){0,2}(anerkennung|anerkennungsverfahren)\b"
+        r"|(skip|without|no|instead of) (\w+ ){0,2}recognition\b",
+    ),
 )
 _NEGATED = r"(nicht|kein\w*|ohne|not|no|without)( die| eine| the| a)? "
 BY_QUALIFICATION = {"vocational": "18a", "university": "18b"}
