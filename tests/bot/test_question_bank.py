@@ -247,3 +247,34 @@ def test_the_leak_check_ignores_short_generic_phrases() -> None:
         "text": "We run a bakery in Springe. How much does the accelerated procedure cost for a baker?",
     }
     assert near_copies([question], ["how much does it cost", "what does the procedure cost"]) == []
+
+
+# ---------------------------------------------------------------- training examples taken from public pages
+
+NLU_SOURCES = Path(__file__).resolve().parents[2] / "docs" / "nlu_sources.tsv"
+
+
+def nlu_sources() -> list[list[str]]:
+    lines = NLU_SOURCES.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+def same_page(url: str) -> str:
+    """'https://www.example.de/faq/' and 'http://example.de/faq' are one page."""
+    return re.sub(r"^https?://(www\.)?", "", url.strip()).rstrip("/").lower()
+
+
+def test_every_listed_real_phrasing_example_is_in_the_training_data_with_a_source() -> None:
+    examples = set(training_examples())
+    rows = nlu_sources()
+    assert len(rows) >= 200
+    for row in rows:
+        assert len(row) == 3 and row[2].startswith("http"), row
+        plain = re.sub(r"\[([^\]]*)\]\{[^}]*\}|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or m.group(2), row[1])
+        assert plain.strip() in examples, row[1]
+
+
+def test_no_training_source_is_a_page_the_question_bank_cites() -> None:
+    cited = {same_page(q["source"]) for q in every_question()}
+    shared = [row[2] for row in nlu_sources() if same_page(row[2]) in cited]
+    assert shared == []
