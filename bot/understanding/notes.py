@@ -15,7 +15,16 @@ from bot.knowledge import ValueOn, knowledge, value_on
 from bot.texts import text
 from bot.routing import RoutingCase, pre_check_org, recognition_body
 from bot.thresholds import THRESHOLD_FACTS, threshold_on
-from bot.understanding.reading import Figure, Reading, claim_subjects, fee_cues, fold, is_premise, word_list
+from bot.understanding.reading import (
+    Figure,
+    Reading,
+    claim_subjects,
+    fee_cues,
+    fold,
+    is_premise,
+    read_experience,
+    word_list,
+)
 
 AGE_FACT = "age_rule_threshold"
 # Topics whose answer is one figure a user may have heard wrong: topic -> fact.
@@ -165,6 +174,61 @@ def salary_notes(reading: Reading, message: str, residence_title: Optional[str],
     source = "; ".join(dict.fromkeys(sources))
     lines.append(text("understanding_salary_valid", language, day=format_date(day, language), source=source))
     return ["\n".join(lines)]
+
+
+_NO_DEGREE = re.compile(
+    r"\bno (university |college )?degree|without (a |any )?(university |college )?degree|never (finished|completed|graduated)"
+    r"|dropped out|(kein\w*|ohne) (\w+ )?(studium|hochschulabschluss|abschluss|uni\b)|nicht studiert|studium abgebrochen",
+    re.IGNORECASE,
+)
+_IT_WORK = re.compile(
+    r"\bIT\b|(?i:software|developer|entwickler|programmier|\w*administrator|sysadmin|devops|data (engineer|scientist)"
+    r"|informatik|computer science)"
+)
+# The facts for the experience a route asks: (at least ... years, within the last ... years).
+EXPERIENCE_RULES = {
+    "it_no_degree": ("it_blue_card_experience", "it_blue_card_experience_window"),
+    "19c2": ("experience_route_experience", "experience_route_experience_window"),
+}
+EXPERIENCE_TOPICS = frozenset({"salary_threshold", "residence_title", "eligibility", "age_rule"})
+
+
+def _experience_rule(message: str, residence_title: Optional[str]) -> Optional[str]:
+    if residence_title == "19c2" or _EXPERIENCE_ROUTE.search(message):
+        return "19c2"
+    if _IT_WORK.search(message) and _NO_DEGREE.search(message):
+        return "it_no_degree"
+    return None
+
+
+def experience_notes(
+    reading: Reading, message: str, topic: str, residence_title: Optional[str], language: str, day: date
+) -> list[str]:
+    """The worker's stated experience against what the route asks: 'has 20 months of experience' for an IT
+    specialist without a degree is short of the 3 years within 7 of § 18g (2)."""
+    stated = read_experience(message)
+    rule = _experience_rule(message, residence_title)
+    if topic not in EXPERIENCE_TOPICS or stated is None or rule is None:
+        return []
+    required, window = (_current(fact_id, day) for fact_id in EXPERIENCE_RULES[rule])
+    if required is None or window is None:
+        return []
+    amount, unit = stated
+    in_years = amount / 12 if unit == "months" else amount
+    key = (
+        "understanding_experience_met" if in_years >= Decimal(str(required.value)) else "understanding_experience_short"
+    )
+    return [
+        text(
+            key,
+            language,
+            stated=format_value(amount, unit, language),
+            title=text(f"understanding_experience_title_{rule}", language),
+            required=format_value(required.value, "years", language),
+            window=format_value(window.value, "years", language, dative=True),
+            source=knowledge().fact(EXPERIENCE_RULES[rule][0]).source,
+        )
+    ]
 
 
 def age_notes(reading: Reading, message: str, topic: str, language: str, day: date) -> list[str]:
@@ -424,6 +488,7 @@ def notes_for(
         *training_purpose_notes(message, topic, language),
         *salary_notes(reading, message, residence_title, language, day),
         *age_notes(reading, message, topic, language, day),
+        *experience_notes(reading, message, topic, residence_title, language, day),
         *routing_notes(reading, topic, language),
     ]
     return Notes(tuple(paragraphs))

@@ -323,6 +323,27 @@ def _plain_salaries(text: str) -> list[tuple[Decimal, int, int]]:
     return found
 
 
+_EXPERIENCE_SPAN = re.compile(
+    rf"\b{_DURATION_COUNT}\s*(?P<unit>jahren?|jahre|years?|monaten?|monate|months?)\b", re.IGNORECASE
+)
+_EXPERIENCE_WORD = re.compile(r"erfahrung|experience|gearbeitet|worked|working as|arbeitet seit|im beruf", re.I)
+_EXPERIENCE_WINDOW = 45  # characters around "3 years" in which "experience" or "worked" must stand
+
+
+def read_experience(text: str) -> Optional[tuple[Decimal, str]]:
+    """The worker's professional experience as the message states it: ("20 months of professional
+    experience") -> (20, "months"); "drei Jahre Berufserfahrung" -> (3, "years")."""
+    for match in _EXPERIENCE_SPAN.finditer(text):
+        around = text[max(0, match.start() - _EXPERIENCE_WINDOW) : match.end() + _EXPERIENCE_WINDOW]
+        if not _EXPERIENCE_WORD.search(around) or _AGE.match(text, match.start()):
+            continue
+        count = match.group("n").lower()
+        value = Decimal(_COUNT_WORDS[count]) if count in _COUNT_WORDS else parse_amount(count)
+        if value is not None:
+            return value, "months" if fold(match.group("unit")).startswith(("month", "monat")) else "years"
+    return None
+
+
 def read_figures(text: str) -> tuple[Figure, ...]:
     fees = [Figure(amount, "EUR", at=start) for amount, start, _ in _money_spans(text) if amount < SALARY_FLOOR]
     durations = []

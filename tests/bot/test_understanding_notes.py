@@ -277,3 +277,61 @@ def test_an_employer_not_bound_by_a_collective_agreement_is_compared_with_the_19
         "We're not bound by a collective agreement; 43,200 € a year on the experience route.", "salary_threshold"
     )
     assert "below" in said and fact("salary_experience_route") in said
+
+
+@pytest.mark.parametrize(
+    ("message", "topic", "language", "expected"),
+    [
+        (
+            "Frontend developer from Vietnam, never finished university, 20 months of professional experience. OK?",
+            "eligibility",
+            "en",
+            "Professional experience: 20 months. The EU Blue Card for IT specialists without a degree requires at least "
+            "{it} of professional experience within the last {it_window} – that is not enough yet",
+        ),
+        (
+            "Unser Softwareentwickler hat kein Studium, aber 4 Jahre Berufserfahrung. Reicht das für die Blaue Karte?",
+            "residence_title",
+            "de",
+            "Berufserfahrung: 4 Jahre. Die Blaue Karte EU für IT-Fachkräfte ohne Hochschulabschluss verlangt mindestens "
+            "{it} Berufserfahrung in den letzten {it_window} – das ist erfüllt",
+        ),
+        (
+            "A network admin without a degree, one year of work experience. Is the experience route possible?",
+            "residence_title",
+            "en",
+            "Professional experience: 1 year. § 19c (2) (experienced workers) requires at least {route} of professional "
+            "experience within the last {route_window} – that is not enough yet",
+        ),
+    ],
+)
+def test_the_stated_experience_is_compared_with_what_the_route_asks(
+    message: str, topic: str, language: str, expected: str
+) -> None:
+    dative = {"it_window": True, "route_window": True}
+    facts = {
+        "it": "it_blue_card_experience",
+        "it_window": "it_blue_card_experience_window",
+        "route": "experience_route_experience",
+        "route_window": "experience_route_experience_window",
+    }
+    values = {
+        key: format_value(value_on(fact_id, DAY).value, "years", language, dative=dative.get(key, False))
+        for key, fact_id in facts.items()
+    }
+    assert expected.format(**values) in notes(message, topic, language)
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("Our developer has no degree and 5 years of experience. What does the visa cost?", "fee_visa"),
+        ("Our welder has 10 years of experience. Which title fits?", "residence_title"),
+        ("Er ist 52 Jahre alt. Welche Gehaltsgrenze gilt?", "salary_threshold"),
+    ],
+)
+def test_experience_is_not_compared_where_no_route_asks_for_it_or_the_topic_is_another(
+    message: str, topic: str
+) -> None:
+    said = notes(message, topic, "de" if "Er ist" in message else "en")
+    assert "experience:" not in said and "Berufserfahrung:" not in said
