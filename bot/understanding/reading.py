@@ -328,6 +328,12 @@ _EXPERIENCE_SPAN = re.compile(
 )
 _EXPERIENCE_WORD = re.compile(r"erfahrung|experience|gearbeitet|worked|working as|arbeitet seit|im beruf", re.I)
 _EXPERIENCE_WINDOW = 45  # characters around "3 years" in which "experience" or "worked" must stand
+# "drei Jahre Ausbildung und sechs Jahre Berufserfahrung": the first duration is the training's, not the experience's
+_OTHER_DURATION = re.compile(
+    r"\s*(?:of\s+|in\s+der\s+|im\s+)?(?:\w+\s+)?(?:ausbildung|lehre|studium|schule|training|apprenticeship|studies|"
+    r"degree|diploma|course|kurs|alt\b|old\b)",
+    re.IGNORECASE,
+)
 
 
 def read_experience(text: str) -> Optional[tuple[Decimal, str]]:
@@ -336,6 +342,8 @@ def read_experience(text: str) -> Optional[tuple[Decimal, str]]:
     for match in _EXPERIENCE_SPAN.finditer(text):
         around = text[max(0, match.start() - _EXPERIENCE_WINDOW) : match.end() + _EXPERIENCE_WINDOW]
         if not _EXPERIENCE_WORD.search(around) or _AGE.match(text, match.start()):
+            continue
+        if _OTHER_DURATION.match(text, match.end()):
             continue
         count = match.group("n").lower()
         value = Decimal(_COUNT_WORDS[count]) if count in _COUNT_WORDS else parse_amount(count)

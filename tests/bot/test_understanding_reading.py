@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from bot.understanding.reading import Figure, Salary, asks_to_register_a_case, read_message, split_questions
+from bot.understanding.reading import (
+    Figure,
+    Salary,
+    asks_to_register_a_case,
+    read_experience,
+    read_message,
+    split_questions,
+)
 
 CONTEXT_CASES = [
     (
@@ -194,3 +201,20 @@ def test_a_salary_next_to_cost_words_of_another_sentence_or_to_paying_is_still_r
 )
 def test_a_request_to_register_a_case_is_recognised(message: str, asks: bool) -> None:
     assert asks_to_register_a_case(message) is asks
+
+
+@pytest.mark.parametrize(
+    ("message", "experience"),
+    [
+        ("20 months of professional experience", (Decimal(20), "months")),
+        ("Er hat drei Jahre Ausbildung und sechs Jahre Berufserfahrung.", (Decimal(6), "years")),
+        ("2 years of training, then 5 years of work experience", (Decimal(5), "years")),
+        ("Unser Koch, 3 Jahre Lehre in Tunesien, danach 8 Jahre gearbeitet", (Decimal(8), "years")),
+        ("He is 34 years old and has 4 years of experience", (Decimal(4), "years")),
+        ("Sie hat eine dreijährige Ausbildung und lebt seit 2 Jahren in Kairo.", None),
+    ],
+)
+def test_the_stated_experience_is_read_and_not_a_training_or_an_age(
+    message: str, experience: tuple[Decimal, str] | None
+) -> None:
+    assert read_experience(message) == experience
